@@ -1,0 +1,46 @@
+#pragma once
+// A context as the session layer sees it. Its command stream is opaque
+// here; each context type decodes its own (server/venus, server/virgl,
+// server/drm).
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "server/Status.h"
+
+namespace rendersock::server {
+
+class Blob;
+
+// What a context may do towards its client while executing.
+class ContextHost {
+public:
+    virtual ~ContextHost() = default;
+    // Sends data the client asked for (the answer to a command that returns
+    // something) as a ContextReply.
+    virtual void reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) = 0;
+    // Looks up a blob this context may use; nullptr when it may not.
+    virtual Blob* find_blob(uint32_t ctx_id, uint32_t blob_id) = 0;
+};
+
+class Context {
+public:
+    using FenceSignal = std::function<void()>;
+
+    virtual ~Context() = default;
+    virtual fb::CapsetType type() const = 0;
+
+    // Executes a command stream submitted to `ring`. An error ends the
+    // context: its client gets ContextLost, the server goes on.
+    virtual Status submit(uint32_t ring, std::span<const std::byte> stream) = 0;
+
+    // Called after every earlier submit on `ring` has been executed; the
+    // context calls `signal` once that work has completed on the host.
+    virtual void fence(uint32_t /*ring*/, FenceSignal signal) { signal(); }
+
+    // A blob was created for this context (object_id is context-specific).
+    virtual Status blob_created(Blob& /*blob*/, uint64_t /*object_id*/) { return Status::ok(); }
+};
+
+}  // namespace rendersock::server

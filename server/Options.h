@@ -1,0 +1,43 @@
+#pragma once
+// Command-line options of virgl_test_server. Upstream vtest's flags are
+// accepted where they make sense, so existing scripts keep working.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wire/Address.h"
+#include "wire/Log.h"
+
+namespace rendersock::server {
+
+struct Limits {
+    uint64_t max_message_bytes = 64ull << 20;
+    uint64_t max_blob_bytes = 8ull << 30;
+    uint32_t max_objects = 65536;
+    uint32_t max_rings_per_context = 64;
+};
+
+struct Options {
+    std::string socket_path;               // Unix socket; empty = no Unix listener
+    std::vector<wire::Address> tcp;        // --listen tcp:HOST:PORT (repeatable)
+    std::string token_file;                // secret clients must present
+    std::string socket_group;              // widen the Unix socket to this group
+    bool fork_per_client = true;           // false with --no-fork / --multi-clients
+    bool use_egl_surfaceless = false;      // accepted from upstream; GL host platform
+    bool use_gles = false;
+    std::string render_node;               // --rendernode PATH
+    std::optional<uint32_t> vulkan_device; // --vulkan-device N / RENDERSOCK_VK_DEVICE
+    log::Level log_level = log::Level::Info;
+    Limits limits;
+};
+
+struct ParseResult {
+    std::optional<Options> options;  // empty: exit with `exit_code`
+    int exit_code = 0;
+};
+
+ParseResult parse_options(int argc, char** argv);
+
+}  // namespace rendersock::server

@@ -1,0 +1,216 @@
+#include "server/Server.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "server/Listener.h"
+#include "wire/Log.h"
+
+namespace rendersock::server {
+namespace {
+
+std::string read_token(const std::string& path) {
+    if (path.empty()) return {};
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read the token file " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string token = text.str();
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+        token.pop_back();
+    if (token.size() < 16)
+        throw std::runtime_error("the token in " + path + " is shorter than 16 characters");
+    return token;
+}
+
+}  // namespace
+
+Server::Server(Options options)
+    : options_(std::move(options)),
+      token_(read_token(options_.token_file)),
+      signals_(io_, SIGINT, SIGTERM, SIGCHLD),
+      registry_(options_) {}
+
+Server::~Server() = default;
+
+int Server::run() {
+    open_listeners();
+    wait_signals();
+    for (auto& listener : listeners_) {
+        RS_INFO("listening on %s", listener.name.c_str());
+        accept_next(listener);
+    }
+    RS_INFO("serving each client in %s", options_.fork_per_client ? "its own process" : "this process");
+    io_.run();
+    return 0;
+}
+
+void Server::open_listeners() {
+    if (!options_.socket_path.empty()) {
+        auto fd = listen_unix(options_.socket_path, options_.socket_group);
+        listeners_.push_back({std::make_unique<asio::posix::stream_descriptor>(io_, fd.release()),
+                              true, options_.socket_path});
+    }
+    for (const auto& address : options_.tcp) {
+        auto fd = listen_tcp(address);
+        listeners_.push_back({std::make_unique<asio::posix::stream_descriptor>(io_, fd.release()),
+                              false, address.describe()});
+    }
+}
+
+void Server::accept_next(Listener& listener) {
+    listener.descriptor->async_wait(asio::posix::stream_descriptor::wait_read,
+                                    [this, &listener](const asio::error_code& error) {
+                                        if (error || shutting_down_) return;
+                                        on_accept(listener);
+                                    });
+}
+
+void Server::on_accept(Listener& listener) {
+    for (;;) {
+        shm::UniqueFd sock(::accept4(listener.descriptor->native_handle(), nullptr, nullptr,
+                                     SOCK_CLOEXEC | SOCK_NONBLOCK));
+        if (!sock) {
+            if (errno != EAGAIN && errno != EINTR)
+                RS_WARN("accept on %s: %s", listener.name.c_str(), std::strerror(errno));
+            break;
+        }
+        if (!listener.unix_socket) {
+            int one = 1;
+            ::setsockopt(sock.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        }
+        start_client(std::move(sock), listener.unix_socket);
+        if (is_child_) return;
+    }
+    accept_next(listener);
+}
+
+SessionConfig Server::session_config(bool unix_socket, uint32_t client_id) {
+    return SessionConfig{options_, registry_, client_id, unix_socket, token_};
+}
+
+void Server::start_client(shm::UniqueFd sock, bool unix_socket) {
+    const uint32_t client_id = next_client_id_++;
+    if (!options_.fork_per_client) {
+        serve_here(std::move(sock), unix_socket, client_id);
+        return;
+    }
+    io_.notify_fork(asio::io_context::fork_prepare);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        io_.notify_fork(asio::io_context::fork_parent);
+        RS_ERROR("fork failed for client %u: %s", client_id, std::strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        io_.notify_fork(asio::io_context::fork_child);
+        serve_in_child(std::move(sock), unix_socket, client_id);
+    }
+    io_.notify_fork(asio::io_context::fork_parent);
+    children_.insert(pid);
+    RS_DEBUG("client %u served by process %d", client_id, pid);
+}
+
+void Server::serve_in_child(shm::UniqueFd sock, bool unix_socket, uint32_t client_id) {
+    is_child_ = true;
+    close_listeners();
+    children_.clear();
+    // Host drivers load in here, after the fork, never in the parent.
+    auto session = std::make_shared<Session>(io_, std::move(sock),
+                                             session_config(unix_socket, client_id),
+                                             [this] { io_.stop(); });
+    session->start();
+    sessions_[client_id] = session;
+    io_.restart();
+    io_.run();
+    sessions_.clear();
+    std::fflush(stderr);
+    // Skip the parent's atexit handlers and static destructors in the child.
+    ::_exit(0);
+}
+
+void Server::serve_here(shm::UniqueFd sock, bool unix_socket, uint32_t client_id) {
+    auto session = std::make_shared<Session>(io_, std::move(sock),
+                                             session_config(unix_socket, client_id),
+                                             [this, client_id] {
+                                                 // Drop our reference once the close finishes.
+                                                 asio::post(io_, [this, client_id] {
+                                                     sessions_.erase(client_id);
+                                                 });
+                                             });
+    sessions_[client_id] = session;
+    session->start();
+}
+
+void Server::wait_signals() {
+    signals_.async_wait([this](const asio::error_code& error, int signal) {
+        if (error) return;
+        on_signal(signal);
+        wait_signals();
+    });
+}
+
+void Server::on_signal(int signal) {
+    if (signal == SIGCHLD) {
+        reap_children();
+        return;
+    }
+    if (is_child_) {
+        for (auto& [id, session] : sessions_) session->shutdown("server shutting down");
+        io_.stop();
+        return;
+    }
+    begin_shutdown(signal);
+}
+
+void Server::reap_children() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        children_.erase(pid);
+        if (WIFSIGNALED(status))
+            RS_WARN("client process %d died from signal %d; other clients are unaffected", pid,
+                    WTERMSIG(status));
+    }
+    if (shutting_down_ && children_.empty()) io_.stop();
+}
+
+void Server::begin_shutdown(int signal) {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    RS_INFO("signal %d: shutting down (%zu client processes, %zu sessions)", signal,
+            children_.size(), sessions_.size());
+    close_listeners();
+    for (auto& [id, session] : sessions_) session->shutdown("server shutting down");
+    for (pid_t child : children_) ::kill(child, SIGTERM);
+    if (children_.empty()) {
+        io_.stop();
+        return;
+    }
+    // Children that ignore SIGTERM (stuck in a driver) get SIGKILL.
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(2));
+    timer->async_wait([this, timer](const asio::error_code&) {
+        for (pid_t child : children_) ::kill(child, SIGKILL);
+        io_.stop();
+    });
+}
+
+void Server::close_listeners() {
+    for (auto& listener : listeners_) {
+        asio::error_code ignored;
+        listener.descriptor->cancel(ignored);
+        listener.descriptor->close(ignored);
+        if (listener.unix_socket && !is_child_) ::unlink(listener.name.c_str());
+    }
+    listeners_.clear();
+}
+
+}  // namespace rendersock::server

@@ -1,0 +1,180 @@
+#include "server/Session.h"
+
+#include <asio/post.hpp>
+#include <cstring>
+
+#include "shm/FdPassing.h"
+#include "wire/Log.h"
+
+namespace rendersock::server {
+namespace {
+
+// Stop reading a client's requests while this much is waiting to be sent.
+constexpr size_t kMaxQueuedBytes = 32u << 20;
+
+wire::FrameLimits frame_limits(const Options& options) {
+    wire::FrameLimits limits;
+    limits.max_payload_bytes = options.limits.max_message_bytes;
+    limits.max_fds = 4;
+    return limits;
+}
+
+}  // namespace
+
+Session::Session(asio::io_context& io, shm::UniqueFd sock, SessionConfig config,
+                 std::function<void()> on_closed)
+    : stream_(io, sock.release()),
+      client_id_(config.client_id),
+      reader_(frame_limits(config.options), /*expect_preamble=*/true),
+      client_(std::make_unique<ClientSession>(io, config, *this)),
+      on_closed_(std::move(on_closed)) {
+    stream_.non_blocking(true);
+}
+
+Session::~Session() = default;
+
+void Session::start() { wait_readable(); }
+
+void Session::shutdown(const std::string& reason) { close(reason); }
+
+void Session::wait_readable() {
+    if (read_waiting_ || closed_ || closing_) return;
+    read_waiting_ = true;
+    stream_.async_wait(asio::posix::stream_descriptor::wait_read,
+                       [self = shared_from_this()](const asio::error_code& error) {
+                           self->read_waiting_ = false;
+                           if (error || self->closed_) return;
+                           self->on_readable();
+                       });
+}
+
+void Session::on_readable() {
+    std::vector<shm::UniqueFd> fds;
+    // Bounded so one busy client cannot starve the others in --no-fork mode.
+    for (int round = 0; round < 16 && !closed_ && !closing_; ++round) {
+        auto span = reader_.writable();
+        shm::RecvResult result;
+        try {
+            result = shm::recv_some_with_fds(stream_.native_handle(), span, fds);
+        } catch (const std::system_error& e) {
+            close(std::string("read failed: ") + e.what());
+            return;
+        }
+        reader_.add_fds(fds);
+        if (result.fds_truncated) {
+            close("sent more fds in one message than allowed");
+            return;
+        }
+        if (result.eof) {
+            close("disconnected");
+            return;
+        }
+        if (result.would_block) break;
+        reader_.commit(result.bytes);
+        wire::Frame frame;
+        for (;;) {
+            auto status = reader_.next(frame);
+            if (status == wire::FrameReader::Status::NeedMore) break;
+            if (status == wire::FrameReader::Status::Error) {
+                wire::MessageBuilder builder;
+                auto& fbb = builder.fbb();
+                send(builder.frame(0, wire::fb::CreateError(fbb, wire::fb::ErrorCode::Malformed,
+                                                            fbb.CreateString(reader_.error()))));
+                close_after_flush("broken stream: " + reader_.error());
+                return;
+            }
+            handle_frame(frame);
+            if (closed_ || closing_) return;
+        }
+    }
+    if (outgoing_bytes_ > kMaxQueuedBytes) return;  // resumed by flush()
+    wait_readable();
+}
+
+void Session::handle_frame(wire::Frame& frame) {
+    const wire::fb::Message* message = wire::verify_message(frame.control);
+    if (!message) {
+        wire::MessageBuilder builder;
+        auto& fbb = builder.fbb();
+        send(builder.frame(0, wire::fb::CreateError(fbb, wire::fb::ErrorCode::Malformed,
+                                                    fbb.CreateString("malformed control message"))));
+        if (!client_->handshaken()) close_after_flush("malformed handshake");
+        return;
+    }
+    client_->handle(*message, frame);
+}
+
+void Session::send(wire::OutgoingFrame frame) {
+    if (closed_) return;
+    outgoing_bytes_ += frame.bytes.size();
+    outgoing_.push_back(std::move(frame));
+    if (!write_waiting_) flush();
+}
+
+void Session::flush() {
+    while (!outgoing_.empty() && !closed_) {
+        auto& frame = outgoing_.front();
+        std::vector<int> fds;
+        if (outgoing_offset_ == 0)
+            for (auto& fd : frame.fds) fds.push_back(fd.get());
+        shm::SendResult result;
+        try {
+            result = shm::send_some_with_fds(stream_.native_handle(),
+                                             std::span(frame.bytes).subspan(outgoing_offset_), fds);
+        } catch (const std::system_error& e) {
+            close(std::string("write failed: ") + e.what());
+            return;
+        }
+        if (result.would_block) {
+            write_waiting_ = true;
+            stream_.async_wait(asio::posix::stream_descriptor::wait_write,
+                               [self = shared_from_this()](const asio::error_code& error) {
+                                   self->write_waiting_ = false;
+                                   if (!error) self->flush();
+                               });
+            return;
+        }
+        outgoing_offset_ += result.bytes;
+        if (outgoing_offset_ == frame.bytes.size()) {
+            outgoing_bytes_ -= frame.bytes.size();
+            outgoing_.pop_front();
+            outgoing_offset_ = 0;
+        }
+    }
+    if (closed_) return;
+    if (closing_ && outgoing_.empty()) {
+        close("closed by the server");
+        return;
+    }
+    if (outgoing_bytes_ <= kMaxQueuedBytes / 2) wait_readable();
+}
+
+void Session::close_after_flush(const std::string& reason) {
+    if (closing_ || closed_) return;
+    RS_WARN("client %u: %s", client_id_, reason.c_str());
+    closing_ = true;
+    if (!write_waiting_) flush();
+}
+
+void Session::close(const std::string& reason) {
+    if (closed_) return;
+    closed_ = true;
+    if (reason == "disconnected")
+        RS_INFO("client %u disconnected", client_id_);
+    else if (!closing_)
+        RS_WARN("client %u dropped: %s", client_id_, reason.c_str());
+    asio::error_code ignored;
+    stream_.cancel(ignored);
+    stream_.close(ignored);
+    // Free the client's contexts, blobs and fds once the handler that may
+    // have called us has returned.
+    std::shared_ptr<ClientSession> doomed(std::move(client_));
+    asio::post(stream_.get_executor(), [doomed] {});
+    outgoing_.clear();
+    if (on_closed_) {
+        auto callback = std::move(on_closed_);
+        callback();
+    }
+}
+
+}  // namespace rendersock::server

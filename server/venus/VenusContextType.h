@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+
+#include "server/ContextRegistry.h"
+#include "server/venus/VulkanHost.h"
+
+namespace rendersock::server::venus {
+
+class VenusContextType final : public ContextType {
+public:
+    explicit VenusContextType(const Options& options);
+    ~VenusContextType() override;
+
+    fb::CapsetType capset() const override { return fb::CapsetType::Venus; }
+    const char* name() const override { return "Venus (Vulkan)"; }
+    std::optional<std::string> unavailable_reason() override;
+    uint32_t max_version() const override;
+    std::string description() override;
+    std::vector<uint8_t> capset_data(uint32_t version) override;
+    std::unique_ptr<Context> create(const ContextCreateInfo& info, Status& status) override;
+
+private:
+    void probe();
+
+    const Options& options_;
+    bool probed_ = false;
+    std::string unavailable_;
+    std::shared_ptr<VulkanHost> host_;
+};
+
+}  // namespace rendersock::server::venus

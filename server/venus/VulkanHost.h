@@ -1,0 +1,34 @@
+#pragma once
+// The host's Vulkan: one instance per serving process, created on first
+// use (never before a fork), and the physical device that contexts use.
+
+#include <vulkan/vulkan.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace rendersock::server::venus {
+
+class VulkanHost {
+public:
+    // Creates the instance and selects device `device_index`; on failure
+    // returns nullptr with the reason in `error`.
+    static std::unique_ptr<VulkanHost> create(uint32_t device_index, std::string& error);
+    ~VulkanHost();
+    VulkanHost(const VulkanHost&) = delete;
+    VulkanHost& operator=(const VulkanHost&) = delete;
+
+    VkInstance instance() const { return instance_; }
+    VkPhysicalDevice physical_device() const { return physical_device_; }
+    const VkPhysicalDeviceProperties& properties() const { return properties_; }
+
+private:
+    VulkanHost() = default;
+
+    VkInstance instance_ = VK_NULL_HANDLE;
+    VkPhysicalDevice physical_device_ = VK_NULL_HANDLE;
+    VkPhysicalDeviceProperties properties_{};
+};
+
+}  // namespace rendersock::server::venus
