@@ -27,9 +27,15 @@ FrameReader::Status FrameReader::take_preamble() {
 
 std::span<std::byte> FrameReader::writable() {
     if (!error_.empty()) return {};
-    if (direct_payload_)
-        return std::span(payload_).subspan(payload_filled_);
+    if (direct_payload_) return std::span(payload_).subspan(payload_filled_);
     compact();
+    if (end_ == staging_.size()) {
+        // Staging is full: the frame in it must be one whose payload goes
+        // straight to its own buffer.
+        if (advance() == Status::Error) return {};
+        if (direct_payload_) return std::span(payload_).subspan(payload_filled_);
+        compact();
+    }
     return std::span(staging_).subspan(end_);
 }
 
@@ -70,7 +76,7 @@ FrameReader::Status FrameReader::start_frame() {
     return Status::Complete;
 }
 
-FrameReader::Status FrameReader::next(Frame& frame) {
+FrameReader::Status FrameReader::advance() {
     if (!error_.empty()) return Status::Error;
     if (expect_preamble_) {
         if (auto status = take_preamble(); status != Status::Complete) return status;
@@ -78,29 +84,32 @@ FrameReader::Status FrameReader::next(Frame& frame) {
     if (!have_header_) {
         if (auto status = start_frame(); status != Status::Complete) return status;
     }
+    if (direct_payload_) return Status::Complete;
+    const size_t control_end = sizeof(FrameHeader) + header_.control_size;
+    const size_t available = end_ - begin_;
+    if (available < control_end) return Status::NeedMore;
+    if (control_end + header_.payload_size <= staging_.size()) return Status::Complete;
+    // Too big for staging: move what arrived into the payload buffer and let
+    // the transport read the rest straight into it.
+    const size_t payload_in_staging = std::min<size_t>(available - control_end, header_.payload_size);
+    payload_.resize(header_.payload_size);
+    std::memcpy(payload_.data(), staging_.data() + begin_ + control_end, payload_in_staging);
+    payload_filled_ = payload_in_staging;
+    control_.assign(staging_.data() + begin_ + sizeof(FrameHeader),
+                    staging_.data() + begin_ + control_end);
+    begin_ += control_end + payload_in_staging;
+    direct_payload_ = true;
+    return Status::Complete;
+}
+
+FrameReader::Status FrameReader::next(Frame& frame) {
+    if (auto status = advance(); status != Status::Complete) return status;
     if (direct_payload_) {
         if (payload_filled_ < payload_.size()) return Status::NeedMore;
         return finish_frame(frame);
     }
     const size_t control_end = sizeof(FrameHeader) + header_.control_size;
-    const size_t available = end_ - begin_;
-    if (available < control_end) return Status::NeedMore;
-    const size_t payload_in_staging = std::min<size_t>(available - control_end, header_.payload_size);
-    if (payload_in_staging < header_.payload_size &&
-        control_end + header_.payload_size > staging_.size()) {
-        // Too big for staging: move what arrived into the payload buffer and
-        // let the transport read the rest straight into it.
-        payload_.resize(header_.payload_size);
-        std::memcpy(payload_.data(), staging_.data() + begin_ + control_end, payload_in_staging);
-        payload_filled_ = payload_in_staging;
-        control_.assign(staging_.data() + begin_ + sizeof(FrameHeader),
-                        staging_.data() + begin_ + control_end);
-        begin_ += control_end + payload_in_staging;
-        direct_payload_ = true;
-        if (payload_filled_ < payload_.size()) return Status::NeedMore;
-        return finish_frame(frame);
-    }
-    if (payload_in_staging < header_.payload_size) return Status::NeedMore;
+    if (end_ - begin_ < control_end + header_.payload_size) return Status::NeedMore;
     const std::byte* base = staging_.data() + begin_;
     frame.control.assign(base + sizeof(FrameHeader), base + control_end);
     frame.payload.assign(base + control_end, base + control_end + header_.payload_size);

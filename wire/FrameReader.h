@@ -47,6 +47,8 @@ public:
 private:
     Status fail(std::string reason);
     Status start_frame();
+    // Parses as far as the bytes allow; switches large payloads to direct reads.
+    Status advance();
     Status take_preamble();
     Status finish_frame(Frame& frame);
     void compact();

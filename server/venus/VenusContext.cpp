@@ -20,6 +20,10 @@ Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream
             return Status::error(fb::ErrorCode::Malformed,
                                  "Venus command size " + std::to_string(header.size) +
                                      " outside the stream");
+        if (header.command == wire::venus::kCommandPadding) {
+            offset += header.size;
+            continue;
+        }
         // The generated command table comes with the Vulkan decoder; until a
         // command is known here, the stream is refused rather than skipped.
         return Status::error(fb::ErrorCode::Malformed,

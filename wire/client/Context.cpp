@@ -1,6 +1,7 @@
 #include "wire/client/Context.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "shm/Memfd.h"
 #include "wire/StreamRingEntry.h"
@@ -70,6 +71,9 @@ uint64_t Context::signalled(uint32_t ring) {
 }
 
 bool Context::wait_fence(uint32_t ring, uint64_t fence_id, std::chrono::nanoseconds timeout) {
+    if (ring >= num_rings_)
+        throw std::out_of_range("ring " + std::to_string(ring) + " of a context with " +
+                                std::to_string(num_rings_) + " rings");
     if (!timeline_) return wait_on_server(ring, fence_id, timeout);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
