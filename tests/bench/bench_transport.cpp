@@ -3,7 +3,7 @@
 // blob create/map/destroy rate. Not a test: it prints figures, and checks
 // them against the targets only to say whether they are met.
 //
-//   bench_transport [--quick] [--json FILE]
+//   bench_transport [--quick] [--json FILE] [--filter TEXT]
 
 #include <algorithm>
 #include <chrono>
@@ -48,6 +48,7 @@ constexpr uint32_t kMappable = static_cast<uint32_t>(fb::BlobFlags::Mappable);
 struct Options {
     bool quick = false;
     std::string json_path;
+    std::string filter;  // run only the benchmarks whose name contains this
     // Work is divided by this in quick mode.
     uint64_t scale() const { return quick ? 10 : 1; }
     // Shortest time one throughput measurement should take.
@@ -188,9 +189,11 @@ void bench_blobs(Report& report, const Options& options, const ServerProcess& se
 // ------------------------------------------------------------------- main
 
 void usage(std::ostream& out) {
-    out << "usage: bench_transport [--quick] [--json FILE]\n"
-           "  --quick      about 10x less work, for a smoke run\n"
-           "  --json FILE  also write the results as JSON to FILE\n";
+    out << "usage: bench_transport [--quick] [--json FILE] [--filter TEXT]\n"
+           "  --quick        about 10x less work, for a smoke run\n"
+           "  --json FILE    also write the results as JSON to FILE\n"
+           "  --filter TEXT  run only benchmarks whose name contains TEXT\n"
+           "                 (ping.unix, submit.ring, blob, ...)\n";
 }
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -201,6 +204,8 @@ std::optional<Options> parse(int argc, char** argv) {
             options.quick = true;
         } else if (args[i] == "--json" && i + 1 < args.size()) {
             options.json_path = args[++i];
+        } else if (args[i] == "--filter" && i + 1 < args.size()) {
+            options.filter = args[++i];
         } else if (args[i].rfind("--json=", 0) == 0) {
             options.json_path = args[i].substr(7);
         } else if (args[i] == "--help" || args[i] == "-h") {
@@ -216,11 +221,16 @@ std::optional<Options> parse(int argc, char** argv) {
 }
 
 void run_all(Report& report, const Options& options, const ServerProcess& server) {
-    auto step = [](const std::string& what) { std::cerr << "  " << what << "...\n"; };
+    // Announces a benchmark on stderr, or says to skip it when filtered out.
+    auto step = [&](const std::string& name) {
+        if (name.find(options.filter) == std::string::npos) return false;
+        std::cerr << "  " << name << "...\n";
+        return true;
+    };
 
-    step("ping");
-    bench_ping(report, options, server.socket_path(), "unix", Target{Target::Kind::Below, 20});
-    bench_ping(report, options, server.tcp_address(), "tcp", std::nullopt);
+    if (step("ping.unix"))
+        bench_ping(report, options, server.socket_path(), "unix", Target{Target::Kind::Below, 20});
+    if (step("ping.tcp")) bench_ping(report, options, server.tcp_address(), "tcp", std::nullopt);
 
     // Fixed amounts of data; 64 B batches move fewer bytes (it is the
     // message rate that counts there). Each run takes at least min_seconds.
@@ -236,15 +246,14 @@ void run_all(Report& report, const Options& options, const ServerProcess& server
         {Path::TcpSocket, 4 * KiB, 2 * GiB}, {Path::TcpSocket, MiB, 2 * GiB},
     };
     for (const Case& c : cases) {
-        step(std::string("submit ") + path_name(c.path) + " " + size_name(c.batch));
+        if (!step(std::string("submit.") + path_name(c.path) + "." + size_name(c.batch))) continue;
         std::optional<Target> target;
         if (c.path == Path::StreamRing && c.batch == 4 * KiB) target = Target{Target::Kind::AtLeast, 5};
         bench_submit(report, options, server, c.path, c.batch, c.total, target);
     }
 
-    step("blobs");
-    bench_blobs(report, options, server, 64 * KiB, 20000);
-    bench_blobs(report, options, server, 4 * MiB, 5000);
+    if (step("blob.unix.64KiB")) bench_blobs(report, options, server, 64 * KiB, 20000);
+    if (step("blob.unix.4MiB")) bench_blobs(report, options, server, 4 * MiB, 5000);
 }
 
 }  // namespace
@@ -252,8 +261,10 @@ void run_all(Report& report, const Options& options, const ServerProcess& server
 int main(int argc, char** argv) {
     const auto options = parse(argc, argv);
     if (!options) return 2;
-    std::cerr << "bench_transport (" << (options->quick ? "quick" : "full") << " run, "
-              << std::thread::hardware_concurrency() << " CPUs)\n";
+    std::string load;
+    std::getline(std::ifstream("/proc/loadavg"), load);
+    std::cout << "bench_transport: " << (options->quick ? "quick" : "full") << " run, "
+              << std::thread::hardware_concurrency() << " CPUs, load average " << load << std::endl;
     Report report;
     try {
         ServerProcess server(ServerProcess::Config{
