@@ -72,7 +72,7 @@ Status ClientSession::dispatch(const fb::Message& message, wire::Frame& frame) {
         case fb::Body::BlobExport: return on_blob_export(*message.body_as_BlobExport(), serial);
         case fb::Body::BlobTransfer:
             return on_blob_transfer(*message.body_as_BlobTransfer(), frame, serial);
-        case fb::Body::Submit: return on_submit(*message.body_as_Submit(), frame);
+        case fb::Body::Submit: return on_submit(*message.body_as_Submit(), frame, serial);
         case fb::Body::StreamRingCreate:
             return on_stream_ring_create(*message.body_as_StreamRingCreate(), frame, serial);
         case fb::Body::FenceCreate: return on_fence_create(*message.body_as_FenceCreate());
@@ -219,17 +219,27 @@ Status ClientSession::live_context(uint32_t ctx_id, ContextEntry*& entry) {
 }
 
 Status ClientSession::execute(uint32_t ctx_id, ContextEntry& entry, uint32_t ring,
-                              std::span<const std::byte> stream) {
+                              std::span<const std::byte> stream, std::vector<std::byte>* reply) {
     RS_TRY(entry.timelines->check_ring(ring));
-    Status status = entry.context->submit(ring, stream);
+    Status status = entry.context->submit(ring, stream, reply);
     if (!status.is_ok()) lose_context(ctx_id, status);
     return status;
 }
 
-Status ClientSession::on_submit(const fb::Submit& request, wire::Frame& frame) {
+Status ClientSession::on_submit(const fb::Submit& request, wire::Frame& frame, uint32_t serial) {
     ContextEntry* entry = nullptr;
     RS_TRY(live_context(request.ctx_id(), entry));
-    Status status = execute(request.ctx_id(), *entry, request.ring_idx(), frame.payload);
+    std::vector<std::byte> reply;
+    Status status = execute(request.ctx_id(), *entry, request.ring_idx(), frame.payload,
+                            request.wants_reply() ? &reply : nullptr);
+    if (request.wants_reply()) {
+        // A caller waits for this answer: a lost context answers with an error.
+        if (!status.is_ok()) return Status::error(fb::ErrorCode::ContextLost, status.message);
+        wire::MessageBuilder builder;
+        outbox_.send(builder.frame(serial, fb::CreateContextReply(builder.fbb(), request.ctx_id(), 0),
+                                   reply));
+        return Status::ok();
+    }
     // A lost context was already reported with ContextLost.
     return entry->lost ? Status::ok() : status;
 }
@@ -285,7 +295,7 @@ Status ClientSession::on_stream_ring_create(const fb::StreamRingCreate& request,
         [this, ctx_id](uint32_t ring, std::span<const std::byte> stream) {
             auto it = contexts_.find(ctx_id);
             if (it == contexts_.end() || it->second.lost) return Status::ok();
-            return execute(ctx_id, it->second, ring, stream);
+            return execute(ctx_id, it->second, ring, stream, nullptr);
         },
         [this, ctx_id](const Status& status) { lose_context(ctx_id, status); });
     entry->ring_reader->start();

@@ -68,7 +68,7 @@ private:
     Status on_blob_attach(const fb::BlobAttach& request, uint32_t serial);
     Status on_blob_export(const fb::BlobExport& request, uint32_t serial);
     Status on_blob_transfer(const fb::BlobTransfer& request, wire::Frame& frame, uint32_t serial);
-    Status on_submit(const fb::Submit& request, wire::Frame& frame);
+    Status on_submit(const fb::Submit& request, wire::Frame& frame, uint32_t serial);
     Status on_stream_ring_create(const fb::StreamRingCreate& request, wire::Frame& frame,
                                  uint32_t serial);
     Status on_fence_create(const fb::FenceCreate& request);
@@ -78,7 +78,7 @@ private:
     // socket messages stay ordered after what went through the ring.
     Status live_context(uint32_t ctx_id, ContextEntry*& entry);
     Status execute(uint32_t ctx_id, ContextEntry& entry, uint32_t ring,
-                   std::span<const std::byte> stream);
+                   std::span<const std::byte> stream, std::vector<std::byte>* reply);
     void lose_context(uint32_t ctx_id, const Status& why);
     Status reserve_object();
     void send_ok(uint32_t serial);

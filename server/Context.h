@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <vector>
 
 #include "server/Status.h"
 
@@ -31,9 +32,12 @@ public:
     virtual ~Context() = default;
     virtual fb::CapsetType type() const = 0;
 
-    // Executes a command stream submitted to `ring`. An error ends the
-    // context: its client gets ContextLost, the server goes on.
-    virtual Status submit(uint32_t ring, std::span<const std::byte> stream) = 0;
+    // Executes a command stream submitted to `ring`. Commands that return
+    // data append it to `reply` (null when the client expects no answer).
+    // An error ends the context: its client gets ContextLost, the server
+    // goes on.
+    virtual Status submit(uint32_t ring, std::span<const std::byte> stream,
+                          std::vector<std::byte>* reply) = 0;
 
     // Called after every earlier submit on `ring` has been executed; the
     // context calls `signal` once that work has completed on the host.

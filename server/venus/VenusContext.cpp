@@ -2,17 +2,54 @@
 
 #include <cstring>
 
+#include "server/venus/CommandCall.h"
+#include "wire/Log.h"
 #include "wire/venus/VenusStream.h"
+#include "wire/venus/generated/VkIndices.h"
 
 namespace rendersock::server::venus {
 
-VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host)
-    : ctx_id_(info.ctx_id), host_io_(info.host), host_(std::move(host)) {}
+namespace vv = wire::venus;
 
-Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream) {
+namespace {
+
+bool is_success(const vv::CommandType& type, uint64_t result) {
+    if (type.returns != vv::ReturnKind::Result) return true;
+    return static_cast<int32_t>(static_cast<uint32_t>(result)) >= 0;
+}
+
+}  // namespace
+
+VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host)
+    : ctx_id_(info.ctx_id),
+      host_io_(info.host),
+      host_(std::move(host)),
+      objects_(1u << 20),
+      functions_(vv::command_type_count(), nullptr) {}
+
+VenusContext::~VenusContext() {
+    // Host objects die with the host instance the client created; the
+    // driver frees what the client did not (a dead client cannot).
+    if (instance_) {
+        auto destroy = reinterpret_cast<PFN_vkDestroyInstance>(
+            vkGetInstanceProcAddr(instance_, "vkDestroyInstance"));
+        destroy(instance_, nullptr);
+    }
+}
+
+bool VenusContext::resolve(uint16_t type, uint64_t id, uint64_t& host) {
+    return objects_.lookup(type, id, host);
+}
+
+uint64_t VenusContext::id_of(uint16_t handle_type, uint64_t native) {
+    return objects_.id_of(handle_type, native);
+}
+
+Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream,
+                            std::vector<std::byte>* reply) {
     size_t offset = 0;
     while (offset < stream.size()) {
-        wire::venus::CommandHeader header;
+        vv::CommandHeader header;
         if (stream.size() - offset < sizeof(header))
             return Status::error(fb::ErrorCode::Malformed, "truncated Venus command header");
         std::memcpy(&header, stream.data() + offset, sizeof(header));
@@ -20,16 +57,100 @@ Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream
             return Status::error(fb::ErrorCode::Malformed,
                                  "Venus command size " + std::to_string(header.size) +
                                      " outside the stream");
-        if (header.command == wire::venus::kCommandPadding) {
-            offset += header.size;
-            continue;
-        }
-        // The generated command table comes with the Vulkan decoder; until a
-        // command is known here, the stream is refused rather than skipped.
-        return Status::error(fb::ErrorCode::Malformed,
-                             "unknown Venus command " + std::to_string(header.command));
+        const auto body = stream.subspan(offset + sizeof(header), header.size - sizeof(header));
+        offset += header.size;
+        if (header.command == vv::kCommandPadding) continue;
+        const uint32_t index = header.command - vv::kCommandBase;
+        if (index >= vv::command_type_count())
+            return Status::error(fb::ErrorCode::Malformed,
+                                 "unknown Venus command " + std::to_string(header.command));
+        uint32_t flags;
+        if (body.size() < sizeof(flags))
+            return Status::error(fb::ErrorCode::Malformed, "Venus command without flags");
+        std::memcpy(&flags, body.data(), sizeof(flags));
+        RS_TRY(execute(index, flags, body.subspan(sizeof(flags)), reply));
     }
     return Status::ok();
+}
+
+Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std::byte> body,
+                             std::vector<std::byte>* reply) {
+    const vv::CommandType& type = vv::command_types()[index];
+    arena_.reset();
+    uint64_t slots[32] = {};
+    if (type.param_count > 32) return Status::error(fb::ErrorCode::Malformed, "too many parameters");
+    vv::Decoder decoder(body, arena_, *this);
+    if (!decoder.command_params(type, slots))
+        return Status::error(fb::ErrorCode::Malformed, decoder.error());
+    if (decoder.remaining() != 0)
+        return Status::error(fb::ErrorCode::Malformed,
+                             std::string(type.name) + ": trailing bytes after the parameters");
+    if (index != vv::index::vkCreateInstance && !instance_ && type.level != vv::Level::Global)
+        return Status::error(fb::ErrorCode::Malformed, std::string(type.name) + " before vkCreateInstance");
+    Call call{index, type, slots, 0, decoder.created(), decoder.named()};
+    auto handler = handlers().find(index);
+    if (handler != handlers().end())
+        RS_TRY((this->*handler->second)(call));
+    else
+        RS_TRY(call_host(call));
+    if ((flags & vv::kCommandWantsReply) && reply) {
+        vv::Encoder encoder(*reply, *this);
+        const size_t start = reply->size();
+        encoder.put(vv::CommandHeader{index + vv::kCommandBase, 0});
+        encoder.put(call.result);
+        encoder.outputs(type, slots);
+        const auto size = static_cast<uint32_t>(reply->size() - start);
+        std::memcpy(reply->data() + start + offsetof(vv::CommandHeader, size), &size, sizeof(size));
+    }
+    return Status::ok();
+}
+
+PFN_vkVoidFunction VenusContext::host_function(uint32_t index) {
+    if (!functions_[index]) {
+        const char* name = vv::command_types()[index].name;
+        functions_[index] = vkGetInstanceProcAddr(instance_, name);
+    }
+    return functions_[index];
+}
+
+Status VenusContext::call_host(Call& call) {
+    PFN_vkVoidFunction function = host_function(call.index);
+    if (!function)
+        return Status::error(fb::ErrorCode::Unsupported,
+                             std::string(call.type.name) + " is not available on the host");
+    kCommandCalls[call.index](function, call.slots, &call.result);
+    if (!is_success(call.type, call.result)) return Status::ok();
+    RS_TRY(register_created(call, 0));
+    forget_destroyed(call);
+    return Status::ok();
+}
+
+Status VenusContext::register_created(Call& call, uint64_t parent) {
+    if (call.created.empty()) return Status::ok();
+    if (!parent) parent = call.id(0);
+    for (const auto& created : call.created) {
+        std::string error;
+        if (*created.host_slot == 0) continue;  // the driver created nothing there
+        if (!objects_.insert(created.type, created.id, *created.host_slot, parent, error))
+            return Status::error(fb::ErrorCode::Malformed, std::string(call.type.name) + ": " + error);
+    }
+    return Status::ok();
+}
+
+void VenusContext::forget_destroyed(const Call& call) {
+    const std::string_view name = call.type.name;
+    if (!name.starts_with("vkDestroy") && !name.starts_with("vkFree")) return;
+    // The object destroyed is always the last handle parameter: the device
+    // of vkDestroyDevice, the buffer of vkDestroyBuffer, the array of
+    // vkFreeCommandBuffers. Whatever it owned goes with it.
+    int last = -1;
+    for (uint16_t i = 0; i < call.type.param_count; ++i)
+        if (call.type.params[i].kind == vv::FieldKind::Handle ||
+            call.type.params[i].kind == vv::FieldKind::PtrHandle)
+            last = i;
+    for (const auto& handle : call.named)
+        if (handle.param == last) objects_.erase(handle.id);
+    if (name == "vkDestroyInstance") instance_ = VK_NULL_HANDLE;
 }
 
 }  // namespace rendersock::server::venus

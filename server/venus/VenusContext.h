@@ -1,25 +1,86 @@
 #pragma once
-// A Venus (Vulkan) context: decodes the client's Venus command stream and
-// runs it on the host's Vulkan device.
+// A Venus (Vulkan) context: decodes the client's Venus command stream with
+// the generated tables and runs each command on the host's Vulkan through
+// the generated call stubs. Object ids are the client's; ObjectTable maps
+// them to host handles. Hand-written handlers (VenusCommands.cpp) cover the
+// commands with real semantics: instance and device creation, physical
+// device enumeration, and objects owned by pools.
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "server/ContextRegistry.h"
+#include "server/venus/ObjectTable.h"
 #include "server/venus/VulkanHost.h"
+#include "wire/venus/Decoder.h"
+#include "wire/venus/Encoder.h"
 
 namespace rendersock::server::venus {
 
-class VenusContext final : public Context {
+class VenusContext final : public Context,
+                           private wire::venus::HandleResolver,
+                           private wire::venus::HandleIds {
 public:
     VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host);
+    ~VenusContext() override;
 
     fb::CapsetType type() const override { return fb::CapsetType::Venus; }
-    Status submit(uint32_t ring, std::span<const std::byte> stream) override;
+    Status submit(uint32_t ring, std::span<const std::byte> stream,
+                  std::vector<std::byte>* reply) override;
+
+    // One decoded command, as the handlers see it.
+    struct Call {
+        uint32_t index;
+        const wire::venus::CommandType& type;
+        uint64_t* slots;
+        uint64_t result = 0;
+        const std::vector<wire::venus::CreatedHandle>& created;
+        const std::vector<wire::venus::NamedHandle>& named;
+        // The client id of the first handle in parameter `param`, or 0.
+        uint64_t id(uint16_t param) const {
+            for (const auto& handle : named)
+                if (handle.param == param) return handle.id;
+            return 0;
+        }
+        // The client id of the first handle of type `handle_type` anywhere.
+        uint64_t id_of_type(uint16_t handle_type) const {
+            for (const auto& handle : named)
+                if (handle.type == handle_type) return handle.id;
+            return 0;
+        }
+    };
+    using Handler = Status (VenusContext::*)(Call& call);
 
 private:
+    Status execute(uint32_t index, uint32_t flags, std::span<const std::byte> body,
+                   std::vector<std::byte>* reply);
+    Status call_host(Call& call);
+    Status register_created(Call& call, uint64_t parent);
+    void forget_destroyed(const Call& call);
+    PFN_vkVoidFunction host_function(uint32_t index);
+
+    // HandleResolver / HandleIds
+    bool resolve(uint16_t type, uint64_t id, uint64_t& host) override;
+    uint64_t id_of(uint16_t handle_type, uint64_t native) override;
+
+    // Hand-written commands (VenusCommands.cpp).
+    static const std::unordered_map<uint32_t, Handler>& handlers();
+    Status create_instance(Call& call);
+    Status enumerate_physical_devices(Call& call);
+    Status create_device(Call& call);
+    Status allocate_from_pool(Call& call);
+    Status reset_descriptor_pool(Call& call);
+
     uint32_t ctx_id_;
     ContextHost& host_io_;
     std::shared_ptr<VulkanHost> host_;
+    ObjectTable objects_;
+    VkInstance instance_ = VK_NULL_HANDLE;
+    std::vector<PFN_vkVoidFunction> functions_;
+    wire::venus::Arena arena_;
 };
 
 }  // namespace rendersock::server::venus

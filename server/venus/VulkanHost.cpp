@@ -29,6 +29,7 @@ std::unique_ptr<VulkanHost> VulkanHost::create(uint32_t device_index, std::strin
         return nullptr;
     }
     host->physical_device_ = devices[device_index];
+    host->device_index_ = device_index;
     vkGetPhysicalDeviceProperties(host->physical_device_, &host->properties_);
     return host;
 }

@@ -22,6 +22,7 @@ public:
     VkInstance instance() const { return instance_; }
     VkPhysicalDevice physical_device() const { return physical_device_; }
     const VkPhysicalDeviceProperties& properties() const { return properties_; }
+    uint32_t device_index() const { return device_index_; }
 
 private:
     VulkanHost() = default;
@@ -29,6 +30,7 @@ private:
     VkInstance instance_ = VK_NULL_HANDLE;
     VkPhysicalDevice physical_device_ = VK_NULL_HANDLE;
     VkPhysicalDeviceProperties properties_{};
+    uint32_t device_index_ = 0;
 };
 
 }  // namespace rendersock::server::venus

@@ -46,7 +46,8 @@ bool Decoder::command_params(const CommandType& command, uint64_t* slots) {
     return true;
 }
 
-bool Decoder::handle(const Field& field, uint64_t id, uint64_t* out, bool creating) {
+bool Decoder::handle(const Field& field, uint64_t id, uint64_t* out, bool creating,
+                     bool is_param) {
     if (creating) {
         if (id == 0) return fail("a created object needs a non-zero id");
         created_.push_back({field.type, id, out});
@@ -60,6 +61,8 @@ bool Decoder::handle(const Field& field, uint64_t id, uint64_t* out, bool creati
     if (!handles_.resolve(field.type, id, *out))
         return fail(std::string("object ") + std::to_string(id) + " is not a live " +
                     handle_types()[field.type].name + " of this context");
+    named_.push_back({is_param ? static_cast<uint16_t>(field.offset / 8) : NamedHandle::kInStruct,
+                      field.type, id});
     return true;
 }
 
@@ -111,7 +114,7 @@ bool Decoder::field(const Field& field, const Field* fields, std::byte* base, bo
                 uint64_t id;
                 if (!get(id)) return false;
                 uint64_t host;
-                if (!handle(field, id, &host, false)) return false;
+                if (!handle(field, id, &host, false, is_param)) return false;
                 if (is_param && i == 0 && host == 0 && field.offset == 0 &&
                     handle_types()[field.type].dispatchable)
                     return fail("the dispatchable object of a command cannot be null");
@@ -192,7 +195,8 @@ bool Decoder::pointer(const Field& field, const Field* fields, std::byte* base, 
             for (uint64_t i = 0; i < count; ++i) {
                 uint64_t id;
                 if (!get(id)) return false;
-                if (!handle(field, id, reinterpret_cast<uint64_t*>(bytes) + i, creating)) return false;
+                if (!handle(field, id, reinterpret_cast<uint64_t*>(bytes) + i, creating, is_param))
+                    return false;
             }
             break;
         }

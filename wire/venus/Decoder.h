@@ -31,6 +31,15 @@ struct CreatedHandle {
     uint64_t* host_slot;
 };
 
+// A handle as the client named it (for destroys and parents): `param` is
+// the parameter index, or kInStruct for a handle inside a structure.
+struct NamedHandle {
+    static constexpr uint16_t kInStruct = 0xffff;
+    uint16_t param;
+    uint16_t type;
+    uint64_t id;
+};
+
 class Decoder {
 public:
     Decoder(std::span<const std::byte> stream, Arena& arena, HandleResolver& handles)
@@ -39,6 +48,7 @@ public:
     // Decodes the parameters of `command` (its header already read).
     bool command_params(const CommandType& command, uint64_t* slots);
     const std::vector<CreatedHandle>& created() const { return created_; }
+    const std::vector<NamedHandle>& named() const { return named_; }
     const std::string& error() const { return error_; }
 
     template <typename T>
@@ -56,7 +66,7 @@ private:
     bool struct_value(const StructType& type, std::byte* out, bool chain_link = false);
     bool pointer(const Field& field, const Field* fields, std::byte* base, bool is_param,
                  bool shape_only);
-    bool handle(const Field& field, uint64_t id, uint64_t* out, bool creating);
+    bool handle(const Field& field, uint64_t id, uint64_t* out, bool creating, bool is_param);
     bool pnext(std::byte* base, const Field& field);
     bool string(const char*& out);
     void* allocate(uint64_t count, uint64_t size, size_t align);
@@ -66,6 +76,7 @@ private:
     Arena& arena_;
     HandleResolver& handles_;
     std::vector<CreatedHandle> created_;
+    std::vector<NamedHandle> named_;
     std::string error_;
     int depth_ = 0;
 };

@@ -1,0 +1,63 @@
+#include "server/venus/ObjectTable.h"
+
+namespace rendersock::server::venus {
+
+bool ObjectTable::lookup(uint16_t type, uint64_t id, uint64_t& host) const {
+    auto it = objects_.find(id);
+    if (it == objects_.end() || it->second.type != type) return false;
+    host = it->second.host;
+    return true;
+}
+
+bool ObjectTable::insert(uint16_t type, uint64_t id, uint64_t host, uint64_t parent,
+                         std::string& error) {
+    if (objects_.size() >= max_objects_) {
+        error = "object limit of " + std::to_string(max_objects_) + " reached";
+        return false;
+    }
+    if (!objects_.emplace(id, Entry{type, host, parent}).second) {
+        error = "object id " + std::to_string(id) + " is already in use";
+        return false;
+    }
+    if (parent) children_.emplace(parent, id);
+    return true;
+}
+
+void ObjectTable::erase(uint64_t id) {
+    auto it = objects_.find(id);
+    if (it == objects_.end()) return;
+    const uint64_t parent = it->second.parent;
+    objects_.erase(it);
+    if (parent) {
+        auto range = children_.equal_range(parent);
+        for (auto child = range.first; child != range.second; ++child)
+            if (child->second == id) {
+                children_.erase(child);
+                break;
+            }
+    }
+    std::vector<uint64_t> owned;
+    auto range = children_.equal_range(id);
+    for (auto child = range.first; child != range.second; ++child) owned.push_back(child->second);
+    children_.erase(id);
+    for (uint64_t child : owned) {
+        auto entry = objects_.find(child);
+        if (entry != objects_.end()) entry->second.parent = 0;
+        erase(child);
+    }
+}
+
+void ObjectTable::erase_children(uint64_t id) {
+    std::vector<uint64_t> owned;
+    auto range = children_.equal_range(id);
+    for (auto child = range.first; child != range.second; ++child) owned.push_back(child->second);
+    for (uint64_t child : owned) erase(child);
+}
+
+uint64_t ObjectTable::id_of(uint16_t type, uint64_t host) const {
+    for (const auto& [id, entry] : objects_)
+        if (entry.type == type && entry.host == host) return id;
+    return 0;
+}
+
+}  // namespace rendersock::server::venus

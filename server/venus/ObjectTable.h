@@ -1,0 +1,40 @@
+#pragma once
+// The Vulkan objects of one Venus context: client-chosen ids mapped to host
+// handles, with their handle type (every lookup checks it) and their parent,
+// so destroying a pool or a device also forgets what it owned and a stale id
+// can never reach a freed host object.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rendersock::server::venus {
+
+class ObjectTable {
+public:
+    explicit ObjectTable(size_t max_objects) : max_objects_(max_objects) {}
+
+    bool lookup(uint16_t type, uint64_t id, uint64_t& host) const;
+    // False (with a reason) when the id is taken or the table is full.
+    bool insert(uint16_t type, uint64_t id, uint64_t host, uint64_t parent, std::string& error);
+    // Forgets `id` and, recursively, everything created under it.
+    void erase(uint64_t id);
+    // Forgets everything created under `id`, but not `id` itself.
+    void erase_children(uint64_t id);
+    // The id of a host handle (replies that return handles); 0 if unknown.
+    uint64_t id_of(uint16_t type, uint64_t host) const;
+    size_t size() const { return objects_.size(); }
+
+private:
+    struct Entry {
+        uint16_t type;
+        uint64_t host;
+        uint64_t parent;
+    };
+    std::unordered_map<uint64_t, Entry> objects_;
+    std::unordered_multimap<uint64_t, uint64_t> children_;
+    size_t max_objects_;
+};
+
+}  // namespace rendersock::server::venus
