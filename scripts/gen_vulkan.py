@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vkgen import emit_server, emit_tables, model, registry  # noqa: E402
+from vkgen import emit_icd, emit_server, emit_tables, model, registry  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -22,6 +22,17 @@ NOT_GENERATED = {
     'vkGetMemoryHostPointerPropertiesEXT',
     # Template updates read application memory laid out by the template.
     'vkUpdateDescriptorSetWithTemplate',
+}
+# Entry points the ICD writes by hand (icd/*.cpp); the generated ones for
+# these names are not put in the ICD's table.
+ICD_HAND_WRITTEN = {
+    'vkCreateInstance', 'vkDestroyInstance', 'vkEnumeratePhysicalDevices',
+    'vkEnumeratePhysicalDeviceGroups', 'vkEnumeratePhysicalDeviceGroupsKHR',
+    'vkEnumerateInstanceExtensionProperties', 'vkEnumerateInstanceLayerProperties',
+    'vkEnumerateInstanceVersion', 'vkEnumerateDeviceExtensionProperties',
+    'vkEnumerateDeviceLayerProperties', 'vkGetPhysicalDeviceProperties',
+    'vkGetPhysicalDeviceProperties2', 'vkGetPhysicalDeviceProperties2KHR',
+    'vkCreateDevice', 'vkDestroyDevice', 'vkGetDeviceQueue', 'vkGetDeviceQueue2',
 }
 RETURN_TYPES = {'void', 'VkResult', 'uint32_t', 'uint64_t', 'VkDeviceAddress', 'VkDeviceSize', 'VkBool32'}
 
@@ -71,6 +82,7 @@ def main():
     out = args.out
     os.makedirs(os.path.join(out, 'wire/venus/generated'), exist_ok=True)
     os.makedirs(os.path.join(out, 'server/venus/generated'), exist_ok=True)
+    os.makedirs(os.path.join(out, 'icd/generated'), exist_ok=True)
     indices_text, indices = emit_tables.emit_indices(forwarded, 'vk.xml')
     write(os.path.join(out, 'wire/venus/generated/VkIndices.h'), indices_text)
     for i, text in enumerate(emit_tables.emit_struct_parts(forwarded, 'vk.xml', indices, 3)):
@@ -81,6 +93,10 @@ def main():
           emit_tables.emit_command_table(forwarded, 'vk.xml', indices))
     write(os.path.join(out, 'server/venus/generated/VkCommandCalls.cpp'),
           emit_server.emit_calls(forwarded, reg, 'vk.xml', indices))
+    write(os.path.join(out, 'icd/generated/VkEntryPoints.cpp'),
+          emit_icd.emit_entry_points(forwarded, reg, 'vk.xml', indices, ICD_HAND_WRITTEN))
+    write(os.path.join(out, 'icd/generated/VkExtensions.cpp'),
+          emit_icd.emit_extensions(forwarded, reg, 'vk.xml'))
     if args.report:
         with open(args.report, 'w') as f:
             f.write(f'vk.xml header version {reg.header_version}\n')

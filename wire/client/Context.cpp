@@ -57,6 +57,13 @@ void Context::submit(uint32_t ring, std::span<const std::byte> stream) {
     connection_.post(builder, fb::CreateSubmit(builder.fbb(), id_, ring), stream);
 }
 
+Reply Context::submit_and_wait(uint32_t ring, std::span<const std::byte> stream) {
+    // Over the socket even with a ring: the server runs the ring dry before
+    // any socket message of this context, so the order holds.
+    wire::MessageBuilder builder;
+    return connection_.call(builder, fb::CreateSubmit(builder.fbb(), id_, ring, true), stream);
+}
+
 void Context::create_fence(uint32_t ring, uint64_t fence_id) {
     wire::MessageBuilder builder;
     connection_.post(builder, fb::CreateFenceCreate(builder.fbb(), id_, ring, fence_id));

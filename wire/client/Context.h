@@ -33,6 +33,10 @@ public:
     // Sends a command stream to ring `ring`; streamed, no answer. Goes
     // through the shared-memory stream ring once one is set up.
     void submit(uint32_t ring, std::span<const std::byte> stream);
+    // Sends a command stream whose last command asks for an answer, and
+    // returns the context's answer (a ContextReply). Throws RemoteError when
+    // the context is lost.
+    Reply submit_and_wait(uint32_t ring, std::span<const std::byte> stream);
     // Fence `fence_id` on `ring` signals once all earlier submits to that ring
     // have completed. Ids must rise on each ring.
     void create_fence(uint32_t ring, uint64_t fence_id);

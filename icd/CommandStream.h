@@ -1,0 +1,37 @@
+#pragma once
+// The Venus command stream of one instance. Commands that return nothing
+// are appended and sent in batches; a command that returns data sends what
+// is pending together with itself and waits for the answer: one round trip.
+
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "wire/client/Context.h"
+#include "wire/venus/Encoder.h"
+
+namespace rendersock::icd {
+
+class CommandStream : public wire::venus::HandleIds {
+public:
+    explicit CommandStream(client::Context& context) : context_(context) {}
+
+    // Encodes a command under the stream's lock. For `sync`, returns the
+    // server's answer (header, result, outputs); otherwise an empty vector.
+    std::vector<std::byte> submit(uint32_t command_index, const uint64_t* slots, bool sync);
+    // Sends everything pending.
+    void flush();
+
+    // HandleIds: dispatchable handles are our objects, the others are ids.
+    uint64_t id_of(uint16_t handle_type, uint64_t native) override;
+
+private:
+    void flush_locked();
+
+    client::Context& context_;
+    std::mutex mutex_;
+    std::vector<std::byte> pending_;
+};
+
+}  // namespace rendersock::icd
