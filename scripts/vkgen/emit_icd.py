@@ -13,6 +13,10 @@ SYNC_RESULTS = {
 }
 
 
+# Extensions the server uses for itself and never exposes to applications.
+SERVER_ONLY = {'VK_EXT_external_memory_host'}
+
+
 def is_sync(command):
     if command.name in SYNC_RESULTS:
         return True
@@ -96,7 +100,7 @@ def emit_extensions(model, registry, registry_path):
     for name in sorted(registry.extensions):
         ext_type, commands, types, _number, element = registry.extensions[name]
         promoted = (element.get('promotedto') or '').startswith('VK_VERSION_1_')
-        listed = name in model.extensions
+        listed = name in model.extensions and name not in SERVER_ONLY
         if not (promoted or listed):
             continue
         ok = True

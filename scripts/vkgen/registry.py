@@ -184,9 +184,11 @@ def _parse_commands(root, registry):
 
 
 def _requirements(element):
+    # Blocks that apply only together with another extension are left out:
+    # they belong to that extension's interaction, not to this one.
     commands, types = [], []
     for require in element.findall('require'):
-        if not _for_vulkan(require):
+        if not _for_vulkan(require) or require.get('extension') or require.get('depends'):
             continue
         commands += [c.get('name') for c in require.findall('command') if _for_vulkan(c)]
         types += [t.get('name') for t in require.findall('type') if _for_vulkan(t)]

@@ -1,0 +1,62 @@
+"""Shared by the Python integration tests: a private runtime folder, the
+real server on a private socket, and the environment that points programs
+at our ICD."""
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+
+@contextlib.contextmanager
+def server(build_dir, extra_args=()):
+    with tempfile.TemporaryDirectory(prefix='rendersock-py-') as folder:
+        socket_path = os.path.join(folder, 'server.sock')
+        log_path = os.path.join(folder, 'server.log')
+        env = dict(os.environ, XDG_RUNTIME_DIR=folder)
+        with open(log_path, 'w') as log:
+            process = subprocess.Popen(
+                [os.path.join(build_dir, 'server/virgl_test_server'), '--socket-path', socket_path,
+                 '--log-level', 'info', *extra_args], stdout=log, stderr=log, env=env)
+        try:
+            deadline = time.time() + 20
+            while not os.path.exists(socket_path):
+                if process.poll() is not None or time.time() > deadline:
+                    raise RuntimeError('server did not start:\n' + open(log_path).read())
+                time.sleep(0.02)
+            yield Server(build_dir, folder, socket_path, log_path, process)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class Server:
+    def __init__(self, build_dir, folder, socket_path, log_path, process):
+        self.build_dir = build_dir
+        self.folder = folder
+        self.socket_path = socket_path
+        self.log_path = log_path
+        self.process = process
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def client_env(self, **extra):
+        env = dict(os.environ, XDG_RUNTIME_DIR=self.folder, VTEST_SOCKET_NAME=self.socket_path,
+                   VK_DRIVER_FILES=os.path.join(self.build_dir, 'icd/rendersock_icd.x86_64.json'))
+        env.pop('VK_ICD_FILENAMES', None)
+        env.update(extra)
+        return env
+
+
+def native_env(folder, **extra):
+    env = dict(os.environ, XDG_RUNTIME_DIR=folder,
+               VK_DRIVER_FILES='/usr/share/vulkan/icd.d/lvp_icd.x86_64.json')
+    env.pop('VK_ICD_FILENAMES', None)
+    env.update(extra)
+    return env
