@@ -1,6 +1,7 @@
 #include "icd/CommandStream.h"
 
 #include "icd/Objects.h"
+#include "wire/venus/VenusStream.h"
 
 namespace rendersock::icd {
 namespace {
@@ -19,6 +20,23 @@ uint64_t CommandStream::id_of(uint16_t handle_type, uint64_t native) {
 std::vector<std::byte> CommandStream::submit(uint32_t command_index, const uint64_t* slots,
                                              bool sync) {
     std::lock_guard lock(mutex_);
+    return submit_locked(command_index, slots, sync);
+}
+
+std::vector<std::byte> CommandStream::submit_after(uint32_t private_command,
+                                                   std::span<const std::byte> body,
+                                                   uint32_t command_index, const uint64_t* slots,
+                                                   bool sync) {
+    std::lock_guard lock(mutex_);
+    wire::venus::Encoder encoder(pending_, *this);
+    encoder.put(wire::venus::CommandHeader{
+        private_command, static_cast<uint32_t>(sizeof(wire::venus::CommandHeader) + body.size())});
+    encoder.put_bytes(body.data(), body.size());
+    return submit_locked(command_index, slots, sync);
+}
+
+std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, const uint64_t* slots,
+                                                    bool sync) {
     wire::venus::Encoder encoder(pending_, *this);
     const uint32_t flags = sync ? uint32_t{wire::venus::kCommandWantsReply} : 0u;
     encoder.command(command_index, flags, slots);

@@ -20,6 +20,10 @@ public:
     // Encodes a command under the stream's lock. For `sync`, returns the
     // server's answer (header, result, outputs); otherwise an empty vector.
     std::vector<std::byte> submit(uint32_t command_index, const uint64_t* slots, bool sync);
+    // The same, preceded in the stream by one of our private commands (no
+    // other thread's command can come between the two).
+    std::vector<std::byte> submit_after(uint32_t private_command, std::span<const std::byte> body,
+                                        uint32_t command_index, const uint64_t* slots, bool sync);
     // Sends everything pending.
     void flush();
 
@@ -28,6 +32,7 @@ public:
 
 private:
     void flush_locked();
+    std::vector<std::byte> submit_locked(uint32_t command_index, const uint64_t* slots, bool sync);
 
     client::Context& context_;
     std::mutex mutex_;

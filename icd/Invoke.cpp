@@ -70,6 +70,11 @@ uint64_t invoke_prepared(Instance& owner, uint32_t command_index, uint64_t* slot
         return failure_value(type);
     }
     if (!sync) return static_cast<uint32_t>(VK_SUCCESS);
+    return finish_call(command_index, slots, reply);
+}
+
+uint64_t finish_call(uint32_t command_index, uint64_t* slots, const std::vector<std::byte>& reply) {
+    const vv::CommandType& type = vv::command_types()[command_index];
     vv::CommandHeader header;
     uint64_t result = 0;
     if (reply.size() < sizeof(header) + sizeof(result)) {

@@ -4,7 +4,9 @@
 // and for commands that return data wait for the answer and write the
 // outputs into the application's memory.
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace rendersock::icd {
 
@@ -16,5 +18,8 @@ class Instance;
 // The same for hand-written entry points that made the created objects
 // themselves (instance, physical and logical devices, queues).
 uint64_t invoke_prepared(Instance& instance, uint32_t command_index, uint64_t* slots, bool sync);
+
+// Decodes a sync answer (header, result, outputs) into the application's memory.
+uint64_t finish_call(uint32_t command_index, uint64_t* slots, const std::vector<std::byte>& reply);
 
 }  // namespace rendersock::icd

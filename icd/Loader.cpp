@@ -32,6 +32,21 @@ const EntryPoint kHandWritten[] = {
     RS_ENTRY(DestroyDevice, Device),
     RS_ENTRY(GetDeviceQueue, Device),
     RS_ENTRY(GetDeviceQueue2, Device),
+    RS_ENTRY(AllocateMemory, Device),
+    RS_ENTRY(FreeMemory, Device),
+    RS_ENTRY(MapMemory, Device),
+    RS_ENTRY(UnmapMemory, Device),
+    RS_ENTRY(FlushMappedMemoryRanges, Device),
+    RS_ENTRY(InvalidateMappedMemoryRanges, Device),
+    RS_ENTRY(QueueSubmit, Device),
+    RS_ENTRY(QueueSubmit2, Device),
+    {"vkQueueSubmit2KHR", reinterpret_cast<PFN_vkVoidFunction>(QueueSubmit2), Level::Device},
+    RS_ENTRY(QueueWaitIdle, Device),
+    RS_ENTRY(DeviceWaitIdle, Device),
+    RS_ENTRY(WaitForFences, Device),
+    RS_ENTRY(GetFenceStatus, Device),
+    RS_ENTRY(WaitSemaphores, Device),
+    {"vkWaitSemaphoresKHR", reinterpret_cast<PFN_vkVoidFunction>(WaitSemaphores), Level::Device},
 };
 
 const std::unordered_map<std::string_view, const EntryPoint*>& entry_index() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "icd/CommandStream.h"
+#include "wire/client/Blob.h"
 #include "wire/client/Connection.h"
 #include "wire/client/Context.h"
 
@@ -38,6 +39,15 @@ public:
     std::mutex mutex;
     bool have_extensions = false;
     std::vector<VkExtensionProperties> extensions;  // host's, filtered
+    bool have_memory_properties = false;
+    VkPhysicalDeviceMemoryProperties memory_properties{};
+};
+
+// A VkDeviceMemory: host-visible ones are backed by a blob the client maps.
+struct Memory {
+    uint64_t size = 0;
+    std::unique_ptr<client::Blob> blob;
+    bool mapped = false;
 };
 
 class Device : public Object {
@@ -65,8 +75,16 @@ public:
     uint64_t allocate_id() { return next_id_.fetch_add(1); }
     CommandStream& stream() { return stream_; }
     client::Connection& connection() { return *connection_; }
+    client::Context& context() { return *context_; }
 
     std::mutex mutex;
+    // Device memory by id, for mapping and for keeping TCP mirrors in step.
+    std::mutex memory_mutex;
+    std::map<uint64_t, std::unique_ptr<Memory>> memories;
+    // Over TCP, mapped memory is a mirror: sent before submits, fetched
+    // after waits, so coherent memory stays coherent at sync points.
+    void flush_mirrors();
+    void invalidate_mirrors();
     bool physical_devices_known = false;
     std::vector<std::unique_ptr<PhysicalDevice>> physical_devices;
 

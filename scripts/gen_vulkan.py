@@ -33,6 +33,9 @@ ICD_HAND_WRITTEN = {
     'vkEnumerateDeviceLayerProperties', 'vkGetPhysicalDeviceProperties',
     'vkGetPhysicalDeviceProperties2', 'vkGetPhysicalDeviceProperties2KHR',
     'vkCreateDevice', 'vkDestroyDevice', 'vkGetDeviceQueue', 'vkGetDeviceQueue2',
+    'vkAllocateMemory', 'vkFreeMemory', 'vkQueueSubmit', 'vkQueueSubmit2', 'vkQueueSubmit2KHR',
+    'vkQueueWaitIdle', 'vkDeviceWaitIdle', 'vkWaitForFences', 'vkGetFenceStatus',
+    'vkWaitSemaphores', 'vkWaitSemaphoresKHR',
 }
 RETURN_TYPES = {'void', 'VkResult', 'uint32_t', 'uint64_t', 'VkDeviceAddress', 'VkDeviceSize', 'VkBool32'}
 

@@ -15,10 +15,10 @@ constexpr uint32_t kKnownBlobFlags =
 
 }  // namespace
 
-Blob* ClientSession::find_blob(uint32_t ctx_id, uint32_t blob_id) {
+std::shared_ptr<Blob> ClientSession::find_blob(uint32_t ctx_id, uint32_t blob_id) {
     auto it = blobs_.find(blob_id);
     if (it == blobs_.end() || !it->second->usable_by(ctx_id)) return nullptr;
-    return it->second.get();
+    return it->second;
 }
 
 Status ClientSession::on_blob_create(const fb::BlobCreate& request, uint32_t serial) {
@@ -40,9 +40,9 @@ Status ClientSession::on_blob_create(const fb::BlobCreate& request, uint32_t ser
                              "blob budget (" + std::to_string(budget - blob_bytes_) + " of " +
                              std::to_string(budget) + " bytes left)");
     RS_TRY(reserve_object());
-    std::unique_ptr<Blob> blob;
+    std::shared_ptr<Blob> blob;
     try {
-        blob = std::make_unique<Blob>(blob_id, size, request.flags(), request.ctx_id());
+        blob = std::make_shared<Blob>(blob_id, size, request.flags(), request.ctx_id());
     } catch (const std::system_error& e) {
         --objects_;
         return Status::error(fb::ErrorCode::HostFailure, std::string("blob allocation: ") + e.what());

@@ -41,7 +41,7 @@ public:
 
     // ContextHost
     void reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) override;
-    Blob* find_blob(uint32_t ctx_id, uint32_t blob_id) override;
+    std::shared_ptr<Blob> find_blob(uint32_t ctx_id, uint32_t blob_id) override;
 
 private:
     struct ContextEntry {
@@ -94,7 +94,7 @@ private:
     uint64_t features_ = 0;
     std::string client_name_;
     std::map<uint32_t, ContextEntry> contexts_;
-    std::map<uint32_t, std::unique_ptr<Blob>> blobs_;
+    std::map<uint32_t, std::shared_ptr<Blob>> blobs_;
     uint64_t blob_bytes_ = 0;
     uint32_t objects_ = 0;
     std::list<PendingWait> waits_;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -21,8 +22,9 @@ public:
     // Sends data the client asked for (the answer to a command that returns
     // something) as a ContextReply.
     virtual void reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) = 0;
-    // Looks up a blob this context may use; nullptr when it may not.
-    virtual Blob* find_blob(uint32_t ctx_id, uint32_t blob_id) = 0;
+    // Looks up a blob this context may use; nullptr when it may not. The
+    // context may keep the blob alive (host memory imported from it).
+    virtual std::shared_ptr<Blob> find_blob(uint32_t ctx_id, uint32_t blob_id) = 0;
 };
 
 class Context {

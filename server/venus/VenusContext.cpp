@@ -4,6 +4,7 @@
 
 #include "server/venus/CommandCall.h"
 #include "wire/Log.h"
+#include "wire/venus/PrivateCommands.h"
 #include "wire/venus/VenusStream.h"
 #include "wire/venus/generated/VkIndices.h"
 
@@ -60,6 +61,10 @@ Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream
         const auto body = stream.subspan(offset + sizeof(header), header.size - sizeof(header));
         offset += header.size;
         if (header.command == vv::kCommandPadding) continue;
+        if (header.command == vv::kPrivateImportBlob) {
+            RS_TRY(import_blob(body));
+            continue;
+        }
         const uint32_t index = header.command - vv::kCommandBase;
         if (index >= vv::command_type_count())
             return Status::error(fb::ErrorCode::Malformed,

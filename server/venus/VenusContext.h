@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/Blob.h"
 #include "server/ContextRegistry.h"
 #include "server/venus/ObjectTable.h"
 #include "server/venus/VulkanHost.h"
@@ -73,6 +74,9 @@ private:
     Status create_device(Call& call);
     Status allocate_from_pool(Call& call);
     Status reset_descriptor_pool(Call& call);
+    Status allocate_memory(Call& call);
+    Status free_memory(Call& call);
+    Status import_blob(std::span<const std::byte> body);
 
     uint32_t ctx_id_;
     ContextHost& host_io_;
@@ -81,6 +85,9 @@ private:
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;
     wire::venus::Arena arena_;
+    // Host memory imported from blobs keeps its blob alive.
+    std::shared_ptr<Blob> pending_import_;
+    std::unordered_map<uint64_t, std::shared_ptr<Blob>> imported_;
 };
 
 }  // namespace rendersock::server::venus

@@ -172,10 +172,11 @@ bool Decoder::pointer(const Field& field, const Field* fields, std::byte* base, 
         return true;
     }
     count = count32;
-    uint64_t expected = element_count(field, fields, base);
+    const uint64_t expected = element_count(field, fields, base);
     if (field.len_kind == LenKind::CodeSizeBytes) {
-        if (expected % field.elem_size) return fail("codeSize is not a multiple of 4");
-        expected /= field.elem_size;
+        const Field& size_field = fields[field.len_field];
+        if (unsigned_at(base + size_field.offset, size_field.elem_size) % field.elem_size)
+            return fail("codeSize is not a multiple of 4");
     }
     if (count != expected)
         return fail("array of " + std::to_string(count) + " elements, but its length says " +

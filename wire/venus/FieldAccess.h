@@ -48,8 +48,10 @@ inline uint64_t element_count(const Field& field, const Field* fields, const std
             return (unsigned_at(base + source.offset, 4) + 31) / 32;
         }
         case LenKind::CodeSizeBytes: {
+            // pCode is uint32_t[codeSize / 4].
             const Field& source = fields[field.len_field];
-            return unsigned_at(base + source.offset, source.elem_size);
+            const uint64_t bytes = unsigned_at(base + source.offset, source.elem_size);
+            return field.elem_size ? bytes / field.elem_size : bytes;
         }
     }
     return 0;

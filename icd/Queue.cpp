@@ -1,0 +1,93 @@
+// Submission and waits: the synchronisation points where TCP mirrors of
+// mapped memory are brought in step (a no-op on Unix sockets, where the
+// memory is shared).
+#include "icd/Dispatch.h"
+#include "icd/Invoke.h"
+#include "icd/Objects.h"
+#include "wire/Log.h"
+#include "wire/venus/generated/VkIndices.h"
+
+namespace rendersock::icd {
+
+namespace vv = wire::venus;
+
+namespace {
+
+uint64_t slot(const void* pointer) { return reinterpret_cast<uint64_t>(pointer); }
+
+Instance& instance_of(const void* dispatchable) {
+    return *object_of<Object>(reinterpret_cast<uint64_t>(dispatchable))->instance;
+}
+
+VkResult before_submit(Instance& instance) {
+    try {
+        instance.flush_mirrors();
+    } catch (const std::exception& e) {
+        RS_ERROR("sending mapped memory: %s", e.what());
+        return VK_ERROR_DEVICE_LOST;
+    }
+    return VK_SUCCESS;
+}
+
+VkResult after_wait(Instance& instance, VkResult result) {
+    if (result != VK_SUCCESS) return result;
+    try {
+        instance.invalidate_mirrors();
+    } catch (const std::exception& e) {
+        RS_ERROR("fetching mapped memory: %s", e.what());
+        return VK_ERROR_DEVICE_LOST;
+    }
+    return result;
+}
+
+}  // namespace
+
+VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit(VkQueue queue, uint32_t count, const VkSubmitInfo* submits,
+                                           VkFence fence) {
+    Instance& instance = instance_of(queue);
+    if (VkResult result = before_submit(instance); result != VK_SUCCESS) return result;
+    uint64_t slots[4] = {slot(queue), count, slot(submits), reinterpret_cast<uint64_t>(fence)};
+    return static_cast<VkResult>(invoke(vv::index::vkQueueSubmit, slots, false));
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue queue, uint32_t count,
+                                            const VkSubmitInfo2* submits, VkFence fence) {
+    Instance& instance = instance_of(queue);
+    if (VkResult result = before_submit(instance); result != VK_SUCCESS) return result;
+    uint64_t slots[4] = {slot(queue), count, slot(submits), reinterpret_cast<uint64_t>(fence)};
+    return static_cast<VkResult>(invoke(vv::index::vkQueueSubmit2, slots, false));
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL QueueWaitIdle(VkQueue queue) {
+    uint64_t slots[1] = {slot(queue)};
+    const auto result = static_cast<VkResult>(invoke(vv::index::vkQueueWaitIdle, slots, true));
+    return after_wait(instance_of(queue), result);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL DeviceWaitIdle(VkDevice device) {
+    uint64_t slots[1] = {slot(device)};
+    const auto result = static_cast<VkResult>(invoke(vv::index::vkDeviceWaitIdle, slots, true));
+    return after_wait(instance_of(device), result);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, const VkFence* fences,
+                                             VkBool32 wait_all, uint64_t timeout) {
+    uint64_t slots[5] = {slot(device), count, slot(fences), wait_all, timeout};
+    const auto result = static_cast<VkResult>(invoke(vv::index::vkWaitForFences, slots, true));
+    return after_wait(instance_of(device), result);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetFenceStatus(VkDevice device, VkFence fence) {
+    uint64_t slots[2] = {slot(device), reinterpret_cast<uint64_t>(fence)};
+    const auto result = static_cast<VkResult>(invoke(vv::index::vkGetFenceStatus, slots, true));
+    return after_wait(instance_of(device), result);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL WaitSemaphores(VkDevice device, const VkSemaphoreWaitInfo* info,
+                                              uint64_t timeout) {
+    uint64_t slots[3] = {slot(device), slot(info), timeout};
+    const auto result = static_cast<VkResult>(invoke(vv::index::vkWaitSemaphores, slots, true));
+    return after_wait(instance_of(device), result);
+}
+
+}  // namespace rendersock::icd
