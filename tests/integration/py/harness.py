@@ -34,6 +34,13 @@ def server(build_dir, extra_args=()):
                 process.kill()
 
 
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
 class Server:
     def __init__(self, build_dir, folder, socket_path, log_path, process):
         self.build_dir = build_dir
