@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "shm/FdPassing.h"
+#include "wire/transport/SocketIO.h"
 #include "wire/Log.h"
 
 namespace rendersock::server {
@@ -50,8 +51,13 @@ void Session::wait_readable() {
 
 void Session::on_readable() {
     std::vector<shm::UniqueFd> fds;
-    // Bounded so one busy client cannot starve the others in --no-fork mode.
-    for (int round = 0; round < 16 && !closed_ && !closing_; ++round) {
+    // After an answer the next request usually follows within microseconds;
+    // reading again for a short while is far cheaper than a wake-up through
+    // epoll. Rounds are bounded so one busy client cannot starve the others
+    // in --no-fork mode.
+    const auto budget = wire::spin_budget();
+    auto spin_until = std::chrono::steady_clock::time_point::min();
+    for (int round = 0; round < 64 && !closed_ && !closing_; ++round) {
         auto span = reader_.writable();
         shm::RecvResult result;
         try {
@@ -69,8 +75,12 @@ void Session::on_readable() {
             close("disconnected");
             return;
         }
-        if (result.would_block) break;
+        if (result.would_block) {
+            if (std::chrono::steady_clock::now() < spin_until) continue;
+            break;
+        }
         reader_.commit(result.bytes);
+        spin_until = std::chrono::steady_clock::now() + budget;
         wire::Frame frame;
         for (;;) {
             auto status = reader_.next(frame);

@@ -138,7 +138,8 @@ RecvResult recv_some_with_fds(int sock, std::span<std::byte> buffer, std::vector
     msg.msg_control = control.data();
     msg.msg_controllen = control.size();
     ssize_t received = -1;
-    while ((received = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0) {
+    // Never blocks: callers wait for readability themselves (asio, poll).
+    while ((received = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0) {
         if (errno == EINTR) {
             continue;
         }

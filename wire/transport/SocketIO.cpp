@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -120,19 +121,44 @@ void send_frame(int sock, std::span<const std::byte> head, std::span<const std::
     }
 }
 
+std::chrono::microseconds spin_budget() {
+    static const std::chrono::microseconds budget = [] {
+        const char* text = std::getenv("RENDERSOCK_SPIN_US");
+        long value = text ? std::strtol(text, nullptr, 10) : 50;
+        return std::chrono::microseconds(std::clamp<long>(value, 0, 10000));
+    }();
+    return budget;
+}
+
 ReadStatus read_frame(int sock, FrameReader& reader, Frame& frame,
                       std::chrono::steady_clock::time_point deadline, std::string& error) {
     std::vector<shm::UniqueFd> fds;
+    // An answer usually comes within microseconds; waking from poll() on
+    // another CPU costs tens of them. Try non-blocking reads for a short
+    // while before sleeping.
+    const auto spin_until = std::chrono::steady_clock::now() + spin_budget();
     for (;;) {
         switch (reader.next(frame)) {
             case FrameReader::Status::Complete: return ReadStatus::Frame;
             case FrameReader::Status::Error: error = reader.error(); return ReadStatus::Error;
             case FrameReader::Status::NeedMore: break;
         }
+        auto result = shm::recv_some_with_fds(sock, reader.writable(), fds);
+        reader.add_fds(fds);
+        if (result.fds_truncated) {
+            error = "too many fds in one message from the server";
+            return ReadStatus::Error;
+        }
+        if (result.eof) return ReadStatus::Closed;
+        if (!result.would_block) {
+            reader.commit(result.bytes);
+            continue;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now < spin_until && now < deadline) continue;
         int timeout_ms = -1;
         if (deadline != std::chrono::steady_clock::time_point::max()) {
-            auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
+            auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
             timeout_ms = static_cast<int>(std::clamp<int64_t>(remaining.count(), 0, 1 << 30));
         }
         pollfd pfd{sock, POLLIN, 0};
@@ -143,15 +169,6 @@ ReadStatus read_frame(int sock, FrameReader& reader, Frame& frame,
         }
         if (ready == 0 && timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline)
             return ReadStatus::Timeout;
-        if (ready <= 0) continue;
-        auto result = shm::recv_some_with_fds(sock, reader.writable(), fds);
-        reader.add_fds(fds);
-        if (result.fds_truncated) {
-            error = "too many fds in one message from the server";
-            return ReadStatus::Error;
-        }
-        if (result.eof) return ReadStatus::Closed;
-        if (!result.would_block) reader.commit(result.bytes);
     }
 }
 

@@ -25,6 +25,10 @@ void send_frame(int sock, std::span<const std::byte> head, std::span<const std::
 
 enum class ReadStatus { Frame, Timeout, Closed, Error };
 
+// How long a reader spins on non-blocking reads before it sleeps in poll():
+// $RENDERSOCK_SPIN_US microseconds (default 50, 0 turns spinning off).
+std::chrono::microseconds spin_budget();
+
 // Reads until `reader` yields a frame or the deadline passes.
 ReadStatus read_frame(int sock, FrameReader& reader, Frame& frame,
                       std::chrono::steady_clock::time_point deadline, std::string& error);
