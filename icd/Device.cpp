@@ -38,6 +38,8 @@ VKAPI_ATTR void VKAPI_CALL DestroyDevice(VkDevice handle, const VkAllocationCall
     invoke(vv::index::vkDestroyDevice, slots, false);
     device->instance->stream().flush();
     for (auto& [key, queue] : device->queues) delete queue;
+    for (auto& [pool, buffers] : device->command_buffers)
+        for (CommandBuffer* buffer : buffers) delete buffer;
     delete device;
 }
 

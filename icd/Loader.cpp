@@ -47,6 +47,15 @@ const EntryPoint kHandWritten[] = {
     RS_ENTRY(GetFenceStatus, Device),
     RS_ENTRY(WaitSemaphores, Device),
     {"vkWaitSemaphoresKHR", reinterpret_cast<PFN_vkVoidFunction>(WaitSemaphores), Level::Device},
+    RS_ENTRY(CreateDescriptorUpdateTemplate, Device),
+    {"vkCreateDescriptorUpdateTemplateKHR", reinterpret_cast<PFN_vkVoidFunction>(CreateDescriptorUpdateTemplate), Level::Device},
+    RS_ENTRY(DestroyDescriptorUpdateTemplate, Device),
+    {"vkDestroyDescriptorUpdateTemplateKHR", reinterpret_cast<PFN_vkVoidFunction>(DestroyDescriptorUpdateTemplate), Level::Device},
+    RS_ENTRY(UpdateDescriptorSetWithTemplate, Device),
+    {"vkUpdateDescriptorSetWithTemplateKHR", reinterpret_cast<PFN_vkVoidFunction>(UpdateDescriptorSetWithTemplate), Level::Device},
+    RS_ENTRY(AllocateCommandBuffers, Device),
+    RS_ENTRY(FreeCommandBuffers, Device),
+    RS_ENTRY(DestroyCommandPool, Device),
 };
 
 const std::unordered_map<std::string_view, const EntryPoint*>& entry_index() {

@@ -57,6 +57,10 @@ public:
     PhysicalDevice* physical_device;
     std::mutex mutex;
     std::map<std::pair<uint32_t, uint32_t>, struct Queue*> queues;
+    // Descriptor update templates: their entries, by template id.
+    std::map<uint64_t, std::vector<VkDescriptorUpdateTemplateEntry>> templates;
+    // Command buffers we allocated, by command pool id (freed with the pool).
+    std::map<uint64_t, std::vector<struct CommandBuffer*>> command_buffers;
 };
 
 struct Queue : Object {

@@ -36,7 +36,14 @@ ICD_HAND_WRITTEN = {
     'vkAllocateMemory', 'vkFreeMemory', 'vkQueueSubmit', 'vkQueueSubmit2', 'vkQueueSubmit2KHR',
     'vkQueueWaitIdle', 'vkDeviceWaitIdle', 'vkWaitForFences', 'vkGetFenceStatus',
     'vkWaitSemaphores', 'vkWaitSemaphoresKHR',
+    'vkCreateDescriptorUpdateTemplate', 'vkCreateDescriptorUpdateTemplateKHR',
+    'vkDestroyDescriptorUpdateTemplate', 'vkDestroyDescriptorUpdateTemplateKHR',
+    'vkAllocateCommandBuffers', 'vkFreeCommandBuffers', 'vkDestroyCommandPool',
 }
+# Commands the ICD implements locally on top of others; they count as
+# forwarded when deciding which extensions to expose.
+ICD_LOCAL = {'vkUpdateDescriptorSetWithTemplate', 'vkMapMemory', 'vkUnmapMemory',
+             'vkFlushMappedMemoryRanges', 'vkInvalidateMappedMemoryRanges'}
 RETURN_TYPES = {'void', 'VkResult', 'uint32_t', 'uint64_t', 'VkDeviceAddress', 'VkDeviceSize', 'VkBool32'}
 
 
@@ -99,7 +106,7 @@ def main():
     write(os.path.join(out, 'icd/generated/VkEntryPoints.cpp'),
           emit_icd.emit_entry_points(forwarded, reg, 'vk.xml', indices, ICD_HAND_WRITTEN))
     write(os.path.join(out, 'icd/generated/VkExtensions.cpp'),
-          emit_icd.emit_extensions(forwarded, reg, 'vk.xml'))
+          emit_icd.emit_extensions(forwarded, reg, 'vk.xml', ICD_LOCAL))
     if args.report:
         with open(args.report, 'w') as f:
             f.write(f'vk.xml header version {reg.header_version}\n')
