@@ -1,5 +1,7 @@
 #include "icd/CommandStream.h"
 
+#include <string_view>
+
 #include "icd/Objects.h"
 #include "wire/venus/VenusStream.h"
 
@@ -35,10 +37,38 @@ std::vector<std::byte> CommandStream::submit_after(uint32_t private_command,
     return submit_locked(command_index, slots, sync);
 }
 
+bool CommandStream::cacheable(uint32_t command_index) {
+    // What a physical device is does not change: its properties, features,
+    // formats and memory types are asked for once and answered locally after.
+    static const std::vector<bool> table = [] {
+        std::vector<bool> result(wire::venus::command_type_count());
+        for (uint32_t i = 0; i < result.size(); ++i) {
+            const std::string_view name = wire::venus::command_types()[i].name;
+            result[i] = name.starts_with("vkGetPhysicalDevice") &&
+                        name.find("Surface") == std::string_view::npos &&
+                        name.find("Present") == std::string_view::npos;
+        }
+        return result;
+    }();
+    return table[command_index];
+}
+
 std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, const uint64_t* slots,
                                                     bool sync) {
-    wire::venus::Encoder encoder(pending_, *this);
     const uint32_t flags = sync ? uint32_t{wire::venus::kCommandWantsReply} : 0u;
+    if (sync && cacheable(command_index)) {
+        // The encoded request (ids, counts, chains asked for) is the key.
+        std::vector<std::byte> key;
+        wire::venus::Encoder key_encoder(key, *this);
+        key_encoder.command(command_index, flags, slots);
+        if (auto it = query_cache_.find(key); it != query_cache_.end()) return it->second;
+        pending_.insert(pending_.end(), key.begin(), key.end());
+        client::Reply reply = context_.submit_and_wait(0, pending_);
+        pending_.clear();
+        query_cache_.emplace(std::move(key), reply.frame.payload);
+        return std::move(reply.frame.payload);
+    }
+    wire::venus::Encoder encoder(pending_, *this);
     encoder.command(command_index, flags, slots);
     if (!sync) {
         if (pending_.size() >= kFlushBytes) flush_locked();

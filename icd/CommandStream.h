@@ -4,6 +4,7 @@
 // is pending together with itself and waits for the answer: one round trip.
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <span>
 #include <vector>
@@ -32,11 +33,13 @@ public:
 
 private:
     void flush_locked();
+    static bool cacheable(uint32_t command_index);
     std::vector<std::byte> submit_locked(uint32_t command_index, const uint64_t* slots, bool sync);
 
     client::Context& context_;
     std::mutex mutex_;
     std::vector<std::byte> pending_;
+    std::map<std::vector<std::byte>, std::vector<std::byte>> query_cache_;
 };
 
 }  // namespace rendersock::icd

@@ -1,6 +1,9 @@
 // Submission and waits: the synchronisation points where TCP mirrors of
 // mapped memory are brought in step (a no-op on Unix sockets, where the
 // memory is shared).
+#include <algorithm>
+#include <chrono>
+
 #include "icd/Dispatch.h"
 #include "icd/Invoke.h"
 #include "icd/Objects.h"
@@ -70,10 +73,29 @@ VKAPI_ATTR VkResult VKAPI_CALL DeviceWaitIdle(VkDevice device) {
     return after_wait(instance_of(device), result);
 }
 
+// Long waits are cut into slices so the server, which serves this client on
+// one thread, gets to the application's other threads in between: one of
+// them may be about to submit the work that signals what this one waits for.
+template <typename WaitSlice>
+VkResult sliced_wait(uint64_t timeout_ns, WaitSlice wait) {
+    constexpr uint64_t kSliceNs = 2'000'000;
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        const uint64_t elapsed = static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+                .count());
+        const uint64_t remaining = timeout_ns > elapsed ? timeout_ns - elapsed : 0;
+        const VkResult result = wait(std::min(remaining, kSliceNs));
+        if (result != VK_TIMEOUT || remaining <= kSliceNs) return result;
+    }
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, const VkFence* fences,
                                              VkBool32 wait_all, uint64_t timeout) {
-    uint64_t slots[5] = {slot(device), count, slot(fences), wait_all, timeout};
-    const auto result = static_cast<VkResult>(invoke(vv::index::vkWaitForFences, slots, true));
+    const VkResult result = sliced_wait(timeout, [&](uint64_t slice) {
+        uint64_t slots[5] = {slot(device), count, slot(fences), wait_all, slice};
+        return static_cast<VkResult>(invoke(vv::index::vkWaitForFences, slots, true));
+    });
     return after_wait(instance_of(device), result);
 }
 
@@ -85,8 +107,10 @@ VKAPI_ATTR VkResult VKAPI_CALL GetFenceStatus(VkDevice device, VkFence fence) {
 
 VKAPI_ATTR VkResult VKAPI_CALL WaitSemaphores(VkDevice device, const VkSemaphoreWaitInfo* info,
                                               uint64_t timeout) {
-    uint64_t slots[3] = {slot(device), slot(info), timeout};
-    const auto result = static_cast<VkResult>(invoke(vv::index::vkWaitSemaphores, slots, true));
+    const VkResult result = sliced_wait(timeout, [&](uint64_t slice) {
+        uint64_t slots[3] = {slot(device), slot(info), slice};
+        return static_cast<VkResult>(invoke(vv::index::vkWaitSemaphores, slots, true));
+    });
     return after_wait(instance_of(device), result);
 }
 
