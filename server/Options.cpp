@@ -35,6 +35,9 @@ Host:
                          the host has a Vulkan device
   --vulkan-device N      host Vulkan device index (default 0, or
                          $RENDERSOCK_VK_DEVICE)
+  --no-host-pointer-import
+                         never import shared blobs as host memory
+                         (VK_EXT_external_memory_host); mirror them instead
   --use-egl-surfaceless  accepted for compatibility (GL contexts always use
                          the EGL surfaceless platform on Mesa)
   --use-gles             run GL contexts on OpenGL ES on the host
@@ -113,6 +116,8 @@ bool parse_one(Parser& parser, Options& options, bool& no_unix) {
     } else if (arg == "--no-fork" || arg == "--multi-clients") {
         options.fork_per_client = false;
     } else if (arg == "--venus") {
+    } else if (arg == "--no-host-pointer-import") {
+        options.no_host_pointer_import = true;
     } else if (arg == "--use-egl-surfaceless") {
         options.use_egl_surfaceless = true;
     } else if (arg == "--use-gles") {

@@ -29,6 +29,7 @@ struct Options {
     bool use_gles = false;
     std::string render_node;               // --rendernode PATH
     std::optional<uint32_t> vulkan_device; // --vulkan-device N / RENDERSOCK_VK_DEVICE
+    bool no_host_pointer_import = false;   // mirror host-visible memory instead
     log::Level log_level = log::Level::Info;
     Limits limits;
 };

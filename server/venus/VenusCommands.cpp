@@ -155,48 +155,4 @@ Status VenusContext::reset_descriptor_pool(Call& call) {
     return Status::ok();
 }
 
-Status VenusContext::import_blob(std::span<const std::byte> body) {
-    vv::ImportBlob import;
-    if (body.size() != sizeof(import))
-        return Status::error(fb::ErrorCode::Malformed, "blob import of the wrong size");
-    std::memcpy(&import, body.data(), sizeof(import));
-    pending_import_ = host_io_.find_blob(ctx_id_, import.blob_id);
-    if (!pending_import_)
-        return Status::error(fb::ErrorCode::NoSuchBlob,
-                             "blob " + std::to_string(import.blob_id) + " is not this context's");
-    return Status::ok();
-}
-
-Status VenusContext::allocate_memory(Call& call) {
-    std::shared_ptr<Blob> blob = std::move(pending_import_);
-    if (!blob) return call_host(call);
-    // The memory is the blob's pages: the client maps the same memfd.
-    const auto* requested = reinterpret_cast<const VkMemoryAllocateInfo*>(call.slots[1]);
-    if (!requested) return Status::error(fb::ErrorCode::Malformed, "vkAllocateMemory without info");
-    if (requested->allocationSize > blob->size())
-        return Status::error(fb::ErrorCode::OutOfRange,
-                             "allocation of " + std::to_string(requested->allocationSize) +
-                                 " bytes does not fit its blob of " + std::to_string(blob->size()));
-    VkImportMemoryHostPointerInfoEXT import{VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT};
-    import.pNext = requested->pNext;
-    import.handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT;
-    import.pHostPointer = blob->data();
-    VkMemoryAllocateInfo info = *requested;
-    info.pNext = &import;
-    // Imports must cover whole pages; blobs are sized in pages.
-    info.allocationSize = blob->size();
-    call.slots[1] = reinterpret_cast<uint64_t>(&info);
-    RS_TRY(call_host(call));
-    if (static_cast<int32_t>(call.result) >= 0 && !call.created.empty())
-        imported_[call.created[0].id] = std::move(blob);
-    return Status::ok();
-}
-
-Status VenusContext::free_memory(Call& call) {
-    const uint64_t memory = call.id(1);
-    RS_TRY(call_host(call));
-    imported_.erase(memory);
-    return Status::ok();
-}
-
 }  // namespace rendersock::server::venus

@@ -21,12 +21,14 @@ bool is_success(const vv::CommandType& type, uint64_t result) {
 
 }  // namespace
 
-VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host)
+VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host,
+                           bool import_host_memory)
     : ctx_id_(info.ctx_id),
       host_io_(info.host),
       host_(std::move(host)),
       objects_(1u << 20),
-      functions_(vv::command_type_count(), nullptr) {}
+      functions_(vv::command_type_count(), nullptr),
+      import_host_memory_(import_host_memory) {}
 
 VenusContext::~VenusContext() {
     // Host objects die with the host instance the client created; the
@@ -93,11 +95,14 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
     if (index != vv::index::vkCreateInstance && !instance_ && type.level != vv::Level::Global)
         return Status::error(fb::ErrorCode::Malformed, std::string(type.name) + " before vkCreateInstance");
     Call call{index, type, slots, 0, decoder.created(), decoder.named()};
+    if (!mirrors_.empty() && is_submit(index)) mirrors_to_host();
     auto handler = handlers().find(index);
     if (handler != handlers().end())
         RS_TRY((this->*handler->second)(call));
     else
         RS_TRY(call_host(call));
+    if (!mirrors_.empty() && is_wait(index) && static_cast<VkResult>(call.result) == VK_SUCCESS)
+        mirrors_from_host();
     if ((flags & vv::kCommandWantsReply) && reply) {
         vv::Encoder encoder(*reply, *this);
         const size_t start = reply->size();

@@ -25,7 +25,10 @@ class VenusContext final : public Context,
                            private wire::venus::HandleResolver,
                            private wire::venus::HandleIds {
 public:
-    VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host);
+    // With `import_host_memory` false, blobs are never imported as host
+    // memory: every host-visible allocation takes the mirrored path.
+    VenusContext(const ContextCreateInfo& info, std::shared_ptr<VulkanHost> host,
+                 bool import_host_memory);
     ~VenusContext() override;
 
     fb::CapsetType type() const override { return fb::CapsetType::Venus; }
@@ -77,6 +80,13 @@ private:
     Status allocate_memory(Call& call);
     Status free_memory(Call& call);
     Status import_blob(std::span<const std::byte> body);
+    // VenusMemory.cpp: blobs as host memory, imported or mirrored.
+    bool can_import(VkDevice device, uint32_t memory_type, void* pointer);
+    Status mirror_memory(Call& call, std::shared_ptr<Blob> blob);
+    void mirrors_to_host();
+    void mirrors_from_host();
+    bool is_submit(uint32_t index) const;
+    bool is_wait(uint32_t index) const;
 
     uint32_t ctx_id_;
     ContextHost& host_io_;
@@ -88,6 +98,17 @@ private:
     // Host memory imported from blobs keeps its blob alive.
     std::shared_ptr<Blob> pending_import_;
     std::unordered_map<uint64_t, std::shared_ptr<Blob>> imported_;
+    // Where import is impossible, the host memory is ordinary device memory
+    // mapped here and the blob a mirror, copied at submits and waits.
+    struct Mirror {
+        std::shared_ptr<Blob> blob;
+        VkDevice device;
+        VkDeviceMemory memory;
+        std::byte* host;
+        uint64_t size;
+    };
+    std::unordered_map<uint64_t, Mirror> mirrors_;
+    bool import_host_memory_;
 };
 
 }  // namespace rendersock::server::venus

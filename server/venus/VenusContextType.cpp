@@ -61,7 +61,7 @@ std::unique_ptr<Context> VenusContextType::create(const ContextCreateInfo& info,
         status = Status::error(fb::ErrorCode::Unsupported, unavailable_);
         return nullptr;
     }
-    return std::make_unique<VenusContext>(info, host_);
+    return std::make_unique<VenusContext>(info, host_, !options_.no_host_pointer_import);
 }
 
 }  // namespace rendersock::server::venus

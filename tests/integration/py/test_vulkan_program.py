@@ -3,7 +3,7 @@
 and requires both to succeed; with --compare-output the files they write
 must be byte-identical (differential testing).
 
-usage: test_vulkan_program.py BUILD_DIR [--tcp] [--validation] [--compare-output]
+usage: test_vulkan_program.py BUILD_DIR [--tcp] [--validation] [--compare-output] [--server-arg FLAG]
                               -- PROGRAM ARGS...   (an argument {out} is replaced by an output path)
 """
 import argparse
@@ -35,6 +35,8 @@ def main():
     parser.add_argument('--tcp', action='store_true')
     parser.add_argument('--validation', action='store_true')
     parser.add_argument('--compare-output', action='store_true')
+    parser.add_argument('--server-arg', action='append', default=[],
+                        help='extra server flag (repeatable), e.g. --no-host-pointer-import')
     if '--' not in sys.argv:
         raise SystemExit(__doc__)
     split = sys.argv.index('--')
@@ -42,12 +44,12 @@ def main():
     program = sys.argv[split + 1:]
     build_dir = os.path.abspath(args.build_dir)
     extra = {'VK_INSTANCE_LAYERS': 'VK_LAYER_KHRONOS_validation'} if args.validation else {}
-    server_args = []
+    server_args = list(args.server_arg)
     address = None
     if args.tcp:
         port = harness.free_port()
         address = f'tcp:127.0.0.1:{port}'
-        server_args = ['--listen', address]
+        server_args += ['--listen', address]
     with tempfile.TemporaryDirectory() as out_dir, harness.server(build_dir, server_args) as server:
         native_out = os.path.join(out_dir, 'native.out')
         forwarded_out = os.path.join(out_dir, 'forwarded.out')
