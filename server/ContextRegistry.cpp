@@ -10,6 +10,10 @@ ContextRegistry::ContextRegistry(const Options& options) : options_(options) {
 
 ContextRegistry::~ContextRegistry() = default;
 
+void ContextRegistry::probe_in_child_processes() {
+    for (auto& type : types_) type->probe_in_child_process();
+}
+
 std::vector<ContextType*> ContextRegistry::available() {
     std::vector<ContextType*> result;
     for (auto& type : types_)

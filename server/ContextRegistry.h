@@ -32,6 +32,9 @@ public:
     virtual std::string description() = 0;
     virtual std::vector<uint8_t> capset_data(uint32_t version) = 0;
     virtual std::unique_ptr<Context> create(const ContextCreateInfo& info, Status& status) = 0;
+    // Finds out what the host offers from a short-lived child process, so
+    // this process never loads the host driver itself.
+    virtual void probe_in_child_process() {}
 };
 
 class ContextRegistry {
@@ -44,6 +47,8 @@ public:
     ContextType* find_available(fb::CapsetType capset);
     // Why `capset` cannot be had here, for the error sent to the client.
     std::string refusal(fb::CapsetType capset);
+    // Probes every type from child processes (the fork-per-client parent).
+    void probe_in_child_processes();
 
 private:
     std::vector<std::unique_ptr<ContextType>> types_;

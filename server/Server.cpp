@@ -42,7 +42,11 @@ Server::Server(Options options)
 Server::~Server() = default;
 
 int Server::run() {
+    // Probe before listening: a client that connects is answered at once.
+    if (options_.fork_per_client) registry_.probe_in_child_processes();
     open_listeners();
+    for (ContextType* type : registry_.available())
+        RS_INFO("offering %s on %s", type->name(), type->description().c_str());
     wait_signals();
     for (auto& listener : listeners_) {
         RS_INFO("listening on %s", listener.name.c_str());

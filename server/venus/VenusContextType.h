@@ -4,6 +4,7 @@
 
 #include "server/ContextRegistry.h"
 #include "server/venus/VulkanHost.h"
+#include "wire/venus/VenusCapset.h"
 
 namespace rendersock::server::venus {
 
@@ -19,14 +20,18 @@ public:
     std::string description() override;
     std::vector<uint8_t> capset_data(uint32_t version) override;
     std::unique_ptr<Context> create(const ContextCreateInfo& info, Status& status) override;
+    void probe_in_child_process() override;
 
 private:
     void probe();
+    void probe_if_needed();
 
     const Options& options_;
     bool probed_ = false;
     std::string unavailable_;
     std::shared_ptr<VulkanHost> host_;
+    wire::venus::VenusCapset capset_{};
+    bool prober_said_available_ = false;
 };
 
 }  // namespace rendersock::server::venus
