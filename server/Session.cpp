@@ -1,5 +1,7 @@
 #include "server/Session.h"
 
+#include <sched.h>
+
 #include <asio/post.hpp>
 #include <cstring>
 
@@ -76,7 +78,10 @@ void Session::on_readable() {
             return;
         }
         if (result.would_block) {
-            if (std::chrono::steady_clock::now() < spin_until) continue;
+            if (std::chrono::steady_clock::now() < spin_until) {
+                ::sched_yield();  // a client on this CPU gets to run
+                continue;
+            }
             break;
         }
         reader_.commit(result.bytes);

@@ -4,12 +4,12 @@ hand-written `invoke`, plus the table of device extensions we can forward."""
 
 # Commands whose VkResult the application needs at once, although they
 # return nothing else: creation that often fails, and waits.
+# Others returning VkResult (binds, resets, event signals) can only fail for
+# lack of memory, and are streamed: that error surfaces later as a lost device.
 SYNC_RESULTS = {
     'vkCreateInstance', 'vkCreateDevice', 'vkAllocateMemory', 'vkCreateGraphicsPipelines',
     'vkCreateComputePipelines', 'vkQueueWaitIdle', 'vkDeviceWaitIdle', 'vkWaitForFences',
-    'vkGetFenceStatus', 'vkGetEventStatus', 'vkWaitSemaphores', 'vkCreatePipelineCache',
-    'vkSetPrivateData', 'vkBindBufferMemory', 'vkBindImageMemory', 'vkBindBufferMemory2',
-    'vkBindImageMemory2', 'vkResetFences', 'vkSetEvent', 'vkResetEvent',
+    'vkGetFenceStatus', 'vkGetEventStatus', 'vkWaitSemaphores',
 }
 
 

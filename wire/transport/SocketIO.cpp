@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -155,7 +156,12 @@ ReadStatus read_frame(int sock, FrameReader& reader, Frame& frame,
             continue;
         }
         const auto now = std::chrono::steady_clock::now();
-        if (now < spin_until && now < deadline) continue;
+        if (now < spin_until && now < deadline) {
+            // If the server shares our CPU, let it run instead of spinning
+            // against it; on another CPU this returns at once.
+            ::sched_yield();
+            continue;
+        }
         int timeout_ms = -1;
         if (deadline != std::chrono::steady_clock::time_point::max()) {
             auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
