@@ -28,6 +28,7 @@ VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<Vulkan
       host_(std::move(host)),
       objects_(1u << 20),
       functions_(vv::command_type_count(), nullptr),
+      decoder_({}, arena_, *this),
       import_host_memory_(import_host_memory) {}
 
 VenusContext::~VenusContext() {
@@ -86,7 +87,8 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
     arena_.reset();
     uint64_t slots[32] = {};
     if (type.param_count > 32) return Status::error(fb::ErrorCode::Malformed, "too many parameters");
-    vv::Decoder decoder(body, arena_, *this);
+    vv::Decoder& decoder = decoder_;
+    decoder.reset(body);
     if (!decoder.command_params(type, slots))
         return Status::error(fb::ErrorCode::Malformed, decoder.error());
     if (decoder.remaining() != 0)
@@ -96,9 +98,8 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
         return Status::error(fb::ErrorCode::Malformed, std::string(type.name) + " before vkCreateInstance");
     Call call{index, type, slots, 0, decoder.created(), decoder.named()};
     if (!mirrors_.empty() && is_submit(index)) mirrors_to_host();
-    auto handler = handlers().find(index);
-    if (handler != handlers().end())
-        RS_TRY((this->*handler->second)(call));
+    if (Handler handler = handler_table()[index])
+        RS_TRY((this->*handler)(call));
     else
         RS_TRY(call_host(call));
     if (!mirrors_.empty() && is_wait(index) && static_cast<VkResult>(call.result) == VK_SUCCESS)
@@ -147,9 +148,30 @@ Status VenusContext::register_created(Call& call, uint64_t parent) {
     return Status::ok();
 }
 
+const std::vector<VenusContext::Handler>& VenusContext::handler_table() {
+    static const auto table = [] {
+        std::vector<Handler> result(vv::command_type_count(), nullptr);
+        for (const auto& [index, handler] : handlers()) result[index] = handler;
+        return result;
+    }();
+    return table;
+}
+
+const std::vector<bool>& VenusContext::destroy_table() {
+    static const auto table = [] {
+        std::vector<bool> result(vv::command_type_count());
+        for (uint32_t i = 0; i < result.size(); ++i) {
+            const std::string_view name = vv::command_types()[i].name;
+            result[i] = name.starts_with("vkDestroy") || name.starts_with("vkFree");
+        }
+        return result;
+    }();
+    return table;
+}
+
 void VenusContext::forget_destroyed(const Call& call) {
+    if (!destroy_table()[call.index]) return;
     const std::string_view name = call.type.name;
-    if (!name.starts_with("vkDestroy") && !name.starts_with("vkFree")) return;
     // The object destroyed is always the last handle parameter: the device
     // of vkDestroyDevice, the buffer of vkDestroyBuffer, the array of
     // vkFreeCommandBuffers. Whatever it owned goes with it.

@@ -72,6 +72,9 @@ private:
 
     // Hand-written commands (VenusCommands.cpp).
     static const std::unordered_map<uint32_t, Handler>& handlers();
+    // handlers() as a table indexed by command, and which commands destroy.
+    static const std::vector<Handler>& handler_table();
+    static const std::vector<bool>& destroy_table();
     Status create_instance(Call& call);
     Status enumerate_physical_devices(Call& call);
     Status create_device(Call& call);
@@ -95,6 +98,7 @@ private:
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;
     wire::venus::Arena arena_;
+    wire::venus::Decoder decoder_;
     // Host memory imported from blobs keeps its blob alive.
     std::shared_ptr<Blob> pending_import_;
     std::unordered_map<uint64_t, std::shared_ptr<Blob>> imported_;

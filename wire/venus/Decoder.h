@@ -45,6 +45,16 @@ public:
     Decoder(std::span<const std::byte> stream, Arena& arena, HandleResolver& handles)
         : data_(stream), arena_(arena), handles_(handles) {}
 
+    // Starts on another command, keeping the lists' memory (hot path).
+    void reset(std::span<const std::byte> stream) {
+        data_ = stream;
+        position_ = 0;
+        created_.clear();
+        named_.clear();
+        error_.clear();
+        depth_ = 0;
+    }
+
     // Decodes the parameters of `command` (its header already read).
     bool command_params(const CommandType& command, uint64_t* slots);
     const std::vector<CreatedHandle>& created() const { return created_; }

@@ -1,5 +1,6 @@
 #include "wire/venus/Encoder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -9,13 +10,16 @@
 namespace rendersock::wire::venus {
 
 void Encoder::put_bytes(const void* data, size_t size) {
-    const auto* bytes = static_cast<const std::byte*>(data);
-    out_.insert(out_.end(), bytes, bytes + size);
+    const size_t at = out_.size();
+    out_.resize(at + size);
+    std::memcpy(out_.data() + at, data, size);
 }
 
 void Encoder::command(uint32_t command_index, uint32_t flags, const uint64_t* slots) {
     const CommandType& type = command_types()[command_index];
     const size_t start = out_.size();
+    // Most commands are a few scalars and handles: one growth for all of it.
+    if (out_.capacity() - start < 256) out_.reserve(std::max<size_t>(2 * out_.capacity(), start + 4096));
     put(CommandHeader{command_index + kCommandBase, 0});
     put(flags);
     const auto* base = reinterpret_cast<const std::byte*>(slots);
