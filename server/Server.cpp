@@ -183,6 +183,9 @@ void Server::reap_children() {
         if (WIFSIGNALED(status))
             RS_WARN("client process %d died from signal %d; other clients are unaffected", pid,
                     WTERMSIG(status));
+        else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+            RS_WARN("client process %d failed with exit status %d; other clients are unaffected",
+                    pid, WEXITSTATUS(status));
     }
     if (shutting_down_ && children_.empty()) io_.stop();
 }
