@@ -49,7 +49,7 @@ static Queue* queue_for(Device& device, uint32_t family, uint32_t index, uint32_
     std::lock_guard lock(device.mutex);
     auto& queue = device.queues[{family, index}];
     if (queue) return queue;
-    queue = new Queue(device.instance->allocate_id(), device.instance);
+    queue = new Queue(device.instance->allocate_id(), device.instance, family);
     auto* out = reinterpret_cast<VkQueue*>(slots[out_param]);
     *out = reinterpret_cast<VkQueue>(queue);
     invoke_prepared(*device.instance, command, slots, false);

@@ -105,6 +105,19 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateInstanceExtensionProperties(const char* 
         properties.specVersion = kForwardedExtensions[i].spec_version;
         list.push_back(properties);
     }
+    // Window-system integration is the ICD's own (icd/wsi).
+    const std::pair<const char*, uint32_t> window_systems[] = {
+        {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_SURFACE_SPEC_VERSION},
+        {"VK_KHR_xcb_surface", 6},
+        {"VK_KHR_xlib_surface", 6},
+        {VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_SPEC_VERSION},
+    };
+    for (const auto& [name, version] : window_systems) {
+        VkExtensionProperties properties{};
+        std::snprintf(properties.extensionName, sizeof(properties.extensionName), "%s", name);
+        properties.specVersion = version;
+        list.push_back(properties);
+    }
     return fill(list, count, out);
 }
 

@@ -23,8 +23,6 @@ Instance* instance_of(const vv::CommandType& type, const uint64_t* slots) {
 uint64_t new_dispatchable(const char* type_name, Instance* instance, uint64_t id) {
     if (std::strcmp(type_name, "VkCommandBuffer") == 0)
         return reinterpret_cast<uint64_t>(new CommandBuffer(id, instance));
-    if (std::strcmp(type_name, "VkQueue") == 0)
-        return reinterpret_cast<uint64_t>(new Queue(id, instance));
     RS_ERROR("cannot create a %s through the generic path", type_name);
     return 0;
 }

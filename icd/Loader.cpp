@@ -6,6 +6,8 @@
 #include "icd/Dispatch.h"
 #include "icd/EntryPoints.h"
 #include "icd/Extensions.h"
+#include "icd/wsi/WsiDispatch.h"
+#include "icd/wsi/XlibDispatch.h"
 
 namespace rendersock::icd {
 namespace {
@@ -53,6 +55,22 @@ const EntryPoint kHandWritten[] = {
     {"vkDestroyDescriptorUpdateTemplateKHR", reinterpret_cast<PFN_vkVoidFunction>(DestroyDescriptorUpdateTemplate), Level::Device},
     RS_ENTRY(UpdateDescriptorSetWithTemplate, Device),
     {"vkUpdateDescriptorSetWithTemplateKHR", reinterpret_cast<PFN_vkVoidFunction>(UpdateDescriptorSetWithTemplate), Level::Device},
+    {"vkCreateXcbSurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateXcbSurfaceKHR), Level::Instance},
+    {"vkCreateXlibSurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateXlibSurfaceKHR), Level::Instance},
+    {"vkCreateHeadlessSurfaceEXT", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateHeadlessSurfaceEXT), Level::Instance},
+    {"vkDestroySurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::DestroySurfaceKHR), Level::Instance},
+    {"vkGetPhysicalDeviceSurfaceSupportKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceSurfaceSupportKHR), Level::PhysicalDevice},
+    {"vkGetPhysicalDeviceXcbPresentationSupportKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceXcbPresentationSupportKHR), Level::PhysicalDevice},
+    {"vkGetPhysicalDeviceXlibPresentationSupportKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceXlibPresentationSupportKHR), Level::PhysicalDevice},
+    {"vkGetPhysicalDeviceSurfaceCapabilitiesKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceSurfaceCapabilitiesKHR), Level::PhysicalDevice},
+    {"vkGetPhysicalDeviceSurfaceFormatsKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceSurfaceFormatsKHR), Level::PhysicalDevice},
+    {"vkGetPhysicalDeviceSurfacePresentModesKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceSurfacePresentModesKHR), Level::PhysicalDevice},
+    {"vkCreateSwapchainKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateSwapchainKHR), Level::Device},
+    {"vkDestroySwapchainKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::DestroySwapchainKHR), Level::Device},
+    {"vkGetSwapchainImagesKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetSwapchainImagesKHR), Level::Device},
+    {"vkAcquireNextImageKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::AcquireNextImageKHR), Level::Device},
+    {"vkAcquireNextImage2KHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::AcquireNextImage2KHR), Level::Device},
+    {"vkQueuePresentKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::QueuePresentKHR), Level::Device},
     RS_ENTRY(AllocateCommandBuffers, Device),
     RS_ENTRY(FreeCommandBuffers, Device),
     RS_ENTRY(DestroyCommandPool, Device),

@@ -64,7 +64,9 @@ public:
 };
 
 struct Queue : Object {
-    using Object::Object;
+    Queue(uint64_t object_id, Instance* owner, uint32_t queue_family)
+        : Object(object_id, owner), family(queue_family) {}
+    uint32_t family;
 };
 
 struct CommandBuffer : Object {

@@ -43,6 +43,12 @@ void load_extensions(PhysicalDevice& device) {
         exposed.specVersion = std::min(extension.specVersion, forwarded->spec_version);
         device.extensions.push_back(exposed);
     }
+    // Swapchains are the ICD's own (icd/wsi), whatever the host has.
+    VkExtensionProperties swapchain{};
+    std::snprintf(swapchain.extensionName, sizeof(swapchain.extensionName), "%s",
+                  VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    swapchain.specVersion = 70;
+    device.extensions.push_back(swapchain);
     device.have_extensions = true;
 }
 

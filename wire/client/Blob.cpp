@@ -16,6 +16,7 @@ Blob::Blob(Context& context, uint64_t size, uint32_t flags, uint64_t object_id)
     if (created->has_fd() && reply.frame.fds.size() == 1) {
         mapping_ = shm::Mapping::map(reply.frame.fds[0].get(), size,
                                      shm::Mapping::Access::ReadWrite);
+        memfd_ = std::move(reply.frame.fds[0]);
         shared_ = true;
     } else {
         mapping_ = shm::Mapping::anonymous(size);

@@ -23,6 +23,9 @@ public:
     std::byte* data() { return mapping_.data(); }
     // True when the pages are shared with the server, so no transfers are needed.
     bool is_shared() const { return shared_; }
+    // The memfd behind a shared blob (to hand to others, e.g. an X server
+    // through MIT-SHM), or -1.
+    int fd() const { return memfd_.get(); }
 
     // Makes client writes in [offset, offset+size) visible to the server.
     void flush(uint64_t offset, uint64_t size);
@@ -39,6 +42,7 @@ private:
     uint32_t id_;
     uint64_t size_;
     bool shared_ = false;
+    shm::UniqueFd memfd_;
     shm::Mapping mapping_;
 };
 
