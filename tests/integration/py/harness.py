@@ -67,3 +67,24 @@ def native_env(folder, **extra):
     env.pop('VK_ICD_FILENAMES', None)
     env.update(extra)
     return env
+
+
+@contextlib.contextmanager
+def xvfb(width=1024, height=768):
+    """A private X server (with -noreset: without it, the server resets when
+    its last client leaves and drops clients that connect meanwhile)."""
+    for display in range(70, 120):
+        if not os.path.exists(f'/tmp/.X11-unix/X{display}') and not os.path.exists(f'/tmp/.X{display}-lock'):
+            break
+    process = subprocess.Popen(['Xvfb', f':{display}', '-screen', '0', f'{width}x{height}x24', '-noreset',
+                                '-nolisten', 'tcp'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while not os.path.exists(f'/tmp/.X11-unix/X{display}'):
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError('Xvfb did not start')
+            time.sleep(0.02)
+        yield f':{display}'
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
