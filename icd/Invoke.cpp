@@ -5,6 +5,7 @@
 #include "icd/Objects.h"
 #include "wire/Log.h"
 #include "wire/venus/FieldAccess.h"
+#include "wire/venus/FlatLayout.h"
 #include "wire/venus/OutputDecoder.h"
 #include "wire/venus/VenusStream.h"
 
@@ -53,7 +54,7 @@ uint64_t invoke(uint32_t command_index, uint64_t* slots, bool sync) {
     const vv::CommandType& type = vv::command_types()[command_index];
     Instance* instance = instance_of(type, slots);
     if (!instance) return failure_value(type);
-    allocate_created_handles(type, slots, instance);
+    if (vv::flat_layout(command_index).creates_handles) allocate_created_handles(type, slots, instance);
     return invoke_prepared(*instance, command_index, slots, sync);
 }
 

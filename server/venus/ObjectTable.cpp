@@ -1,8 +1,17 @@
 #include "server/venus/ObjectTable.h"
 
+#include <algorithm>
+
 namespace rendersock::server::venus {
 
 bool ObjectTable::lookup(uint16_t type, uint64_t id, uint64_t& host) const {
+    if (id < dense_.size()) {
+        const Entry* entry = dense_[id];
+        if (!entry || entry->type != type) return false;
+        host = entry->host;
+        return true;
+    }
+    if (id < kDenseIds) return false;
     auto it = objects_.find(id);
     if (it == objects_.end() || it->second.type != type) return false;
     host = it->second.host;
@@ -15,9 +24,14 @@ bool ObjectTable::insert(uint16_t type, uint64_t id, uint64_t host, uint64_t par
         error = "object limit of " + std::to_string(max_objects_) + " reached";
         return false;
     }
-    if (!objects_.emplace(id, Entry{type, host, parent}).second) {
+    auto [it, inserted] = objects_.emplace(id, Entry{type, host, parent});
+    if (!inserted) {
         error = "object id " + std::to_string(id) + " is already in use";
         return false;
+    }
+    if (id < kDenseIds) {
+        if (id >= dense_.size()) dense_.resize(std::max<size_t>(id + 1, dense_.size() * 2), nullptr);
+        dense_[id] = &it->second;  // map nodes never move
     }
     if (parent) children_.emplace(parent, id);
     return true;
@@ -27,6 +41,7 @@ void ObjectTable::erase(uint64_t id) {
     auto it = objects_.find(id);
     if (it == objects_.end()) return;
     const uint64_t parent = it->second.parent;
+    if (id < dense_.size()) dense_[id] = nullptr;
     objects_.erase(it);
     if (parent) {
         auto range = children_.equal_range(parent);

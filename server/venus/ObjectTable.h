@@ -33,6 +33,9 @@ private:
         uint64_t parent;
     };
     std::unordered_map<uint64_t, Entry> objects_;
+    // Clients count ids up from 1: small ids are looked up in an array.
+    static constexpr uint64_t kDenseIds = 1u << 20;
+    std::vector<const Entry*> dense_;
     std::unordered_multimap<uint64_t, uint64_t> children_;
     size_t max_objects_;
 };

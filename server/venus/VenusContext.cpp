@@ -4,6 +4,7 @@
 
 #include "server/venus/CommandCall.h"
 #include "wire/Log.h"
+#include "wire/venus/FlatLayout.h"
 #include "wire/venus/PrivateCommands.h"
 #include "wire/venus/VenusStream.h"
 #include "wire/venus/generated/VkIndices.h"
@@ -89,7 +90,8 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
     if (type.param_count > 32) return Status::error(fb::ErrorCode::Malformed, "too many parameters");
     vv::Decoder& decoder = decoder_;
     decoder.reset(body);
-    if (!decoder.command_params(type, slots))
+    const vv::FlatLayout& flat = vv::flat_layout(index);
+    if (!(flat.flat ? decoder.flat_params(type, flat, slots) : decoder.command_params(type, slots)))
         return Status::error(fb::ErrorCode::Malformed, decoder.error());
     if (decoder.remaining() != 0)
         return Status::error(fb::ErrorCode::Malformed,

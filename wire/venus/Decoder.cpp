@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "wire/venus/FieldAccess.h"
+#include "wire/venus/FlatLayout.h"
 
 namespace rendersock::wire::venus {
 namespace {
@@ -43,6 +44,31 @@ bool Decoder::command_params(const CommandType& command, uint64_t* slots) {
         if (!field(param, command.params, base, true, shape_only))
             return fail(std::string(command.name) + "." + param.name + ": " + error_);
     }
+    return true;
+}
+
+bool Decoder::flat_params(const CommandType& command, const FlatLayout& flat, uint64_t* slots) {
+    if (remaining() != flat.body_size)
+        return fail(std::string(command.name) + ": body of " + std::to_string(remaining()) +
+                    " bytes, expected " + std::to_string(flat.body_size));
+    const std::byte* at = data_.data() + position_;
+    for (uint8_t i = 0; i < flat.count; ++i) {
+        const FlatParam& param = flat.params[i];
+        if (param.ignored) continue;
+        uint64_t value = 0;
+        std::memcpy(&value, at, param.size);
+        at += param.size;
+        if (param.handle) {
+            uint64_t host = 0;
+            if (!handle(command.params[param.slot], value, &host, false, true))
+                return fail(std::string(command.name) + "." + command.params[param.slot].name + ": " + error_);
+            if (i == 0 && host == 0 && handle_types()[param.handle_type].dispatchable)
+                return fail(std::string(command.name) + ": the dispatchable object cannot be null");
+            value = host;
+        }
+        slots[param.slot] = value;
+    }
+    position_ += flat.body_size;
     return true;
 }
 

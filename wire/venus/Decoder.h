@@ -57,6 +57,8 @@ public:
 
     // Decodes the parameters of `command` (its header already read).
     bool command_params(const CommandType& command, uint64_t* slots);
+    // The same for a command made only of scalars and handles.
+    bool flat_params(const CommandType& command, const struct FlatLayout& flat, uint64_t* slots);
     const std::vector<CreatedHandle>& created() const { return created_; }
     const std::vector<NamedHandle>& named() const { return named_; }
     const std::string& error() const { return error_; }

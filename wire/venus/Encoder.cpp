@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "wire/venus/FieldAccess.h"
+#include "wire/venus/FlatLayout.h"
 #include "wire/venus/VenusStream.h"
 
 namespace rendersock::wire::venus {
@@ -16,6 +17,11 @@ void Encoder::put_bytes(const void* data, size_t size) {
 }
 
 void Encoder::command(uint32_t command_index, uint32_t flags, const uint64_t* slots) {
+    const FlatLayout& flat = flat_layout(command_index);
+    if (flat.flat) {
+        flat_command(command_index, flags, slots, flat);
+        return;
+    }
     const CommandType& type = command_types()[command_index];
     const size_t start = out_.size();
     // Most commands are a few scalars and handles: one growth for all of it.
@@ -31,6 +37,31 @@ void Encoder::command(uint32_t command_index, uint32_t flags, const uint64_t* sl
     }
     const auto size = static_cast<uint32_t>(out_.size() - start);
     std::memcpy(out_.data() + start + offsetof(CommandHeader, size), &size, sizeof(size));
+}
+
+void Encoder::flat_command(uint32_t command_index, uint32_t flags, const uint64_t* slots,
+                           const FlatLayout& flat) {
+    const uint32_t size = sizeof(CommandHeader) + sizeof(uint32_t) + flat.body_size;
+    const size_t start = out_.size();
+    if (out_.capacity() - start < size) out_.reserve(std::max<size_t>(2 * out_.capacity(), start + 4096));
+    out_.resize(start + size);
+    std::byte* at = out_.data() + start;
+    const CommandHeader header{command_index + kCommandBase, size};
+    std::memcpy(at, &header, sizeof(header));
+    std::memcpy(at + sizeof(header), &flags, sizeof(flags));
+    at += sizeof(header) + sizeof(flags);
+    for (uint8_t i = 0; i < flat.count; ++i) {
+        const FlatParam& param = flat.params[i];
+        if (param.ignored) continue;
+        if (param.handle) {
+            const uint64_t native = slots[param.slot];
+            const uint64_t id = native ? ids_.id_of(param.handle_type, native) : 0;
+            std::memcpy(at, &id, sizeof(id));
+        } else {
+            std::memcpy(at, &slots[param.slot], param.size);  // little-endian slot
+        }
+        at += param.size;
+    }
 }
 
 void Encoder::outputs(const CommandType& command, const uint64_t* slots) {

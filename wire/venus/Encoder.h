@@ -38,6 +38,8 @@ public:
     void put_bytes(const void* data, size_t size);
 
 private:
+    void flat_command(uint32_t command_index, uint32_t flags, const uint64_t* slots,
+                      const struct FlatLayout& flat);
     void field(const Field& field, const Field* fields, uint16_t count, const std::byte* base,
                bool shape_only);
     void pointer(const Field& field, const Field* fields, const std::byte* base, bool shape_only,

@@ -265,3 +265,36 @@ TEST_CASE("two-call enumeration: counts in and out, never past the capacity") {
     OutputDecoder refuse(lie);
     CHECK_FALSE(refuse.outputs(command, small_slots));
 }
+
+TEST_CASE("flat commands encode exactly as the table walk would decode them") {
+    TestHandles handles;
+    handles.live = {{5, handle_index("VkCommandBuffer")}, {9, handle_index("VkBuffer")}};
+    for (const char* name : {"vkCmdDraw", "vkCmdBindIndexBuffer", "vkCmdSetLineWidth", "vkCmdDispatch"}) {
+        CAPTURE(name);
+        const auto index = static_cast<uint32_t>(command_index(name));
+        const auto& command = command_types()[index];
+        uint64_t slots[8] = {5, 9, 12, 3, 4, 5, 6, 7};
+        if (std::string(name) == "vkCmdSetLineWidth") {
+            const float width = 2.5f;
+            slots[1] = 0;
+            std::memcpy(&slots[1], &width, sizeof(width));
+        }
+        if (std::string(name) != "vkCmdBindIndexBuffer") slots[1] &= 0xffffffffu;
+        std::vector<std::byte> stream;
+        Encoder encoder(stream, handles);
+        encoder.command(index, 0, slots);
+        Arena arena;
+        Decoder generic(params_of(stream), arena, handles);
+        uint64_t decoded[8] = {};
+        REQUIRE_MESSAGE(generic.command_params(command, decoded), generic.error());
+        CHECK(generic.remaining() == 0);
+        CHECK(decoded[0] == 5 + 0x1000);
+        for (uint16_t i = 1; i < command.param_count; ++i) {
+            const Field& param = command.params[i];
+            const uint64_t mask = param.kind == FieldKind::Handle || param.elem_size == 8
+                                      ? ~0ull : (1ull << (8 * param.elem_size)) - 1;
+            const uint64_t expected = param.kind == FieldKind::Handle ? slots[i] + 0x1000 : slots[i] & mask;
+            CHECK(decoded[i] == expected);
+        }
+    }
+}
