@@ -22,7 +22,7 @@ VKAPI_ATTR VkResult VKAPI_CALL AllocateCommandBuffers(VkDevice handle,
     Instance& instance = *device.instance;
     std::vector<CommandBuffer*> created;
     for (uint32_t i = 0; i < info->commandBufferCount; ++i) {
-        created.push_back(new CommandBuffer(instance.allocate_id(), &instance));
+        created.push_back(new CommandBuffer(instance.allocate_id(), &instance, info->level));
         out[i] = reinterpret_cast<VkCommandBuffer>(created.back());
     }
     uint64_t slots[3] = {slot(handle), slot(info), slot(out)};
@@ -59,6 +59,16 @@ VKAPI_ATTR void VKAPI_CALL DestroyCommandPool(VkDevice handle, VkCommandPool poo
     if (it == device.command_buffers.end()) return;
     for (CommandBuffer* buffer : it->second) delete buffer;
     device.command_buffers.erase(it);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL BeginCommandBuffer(VkCommandBuffer handle, const VkCommandBufferBeginInfo* info) {
+    // A primary command buffer ignores its inheritance info, which may hold
+    // anything; it is not sent.
+    auto* buffer = object_of<CommandBuffer>(reinterpret_cast<uint64_t>(handle));
+    VkCommandBufferBeginInfo clean = *info;
+    if (buffer->level == VK_COMMAND_BUFFER_LEVEL_PRIMARY) clean.pInheritanceInfo = nullptr;
+    uint64_t slots[2] = {slot(handle), slot(&clean)};
+    return static_cast<VkResult>(invoke(vv::index::vkBeginCommandBuffer, slots, false));
 }
 
 }  // namespace rendersock::icd

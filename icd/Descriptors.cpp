@@ -76,12 +76,53 @@ void build_writes(const std::vector<VkDescriptorUpdateTemplateEntry>& entries, V
     }
 }
 
+// Fields the spec says to ignore may hold anything (a layer's wrapped
+// handle, a stale pointer): they are cleared before anything reads them.
+void sanitize_write(VkWriteDescriptorSet& write) {
+    const VkDescriptorType type = write.descriptorType;
+    if (!is_image_type(type)) write.pImageInfo = nullptr;
+    if (!is_buffer_type(type)) write.pBufferInfo = nullptr;
+    if (type != VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER && type != VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER)
+        write.pTexelBufferView = nullptr;
+}
+
+std::vector<VkDescriptorImageInfo> sanitized_images(const VkWriteDescriptorSet& write) {
+    std::vector<VkDescriptorImageInfo> images(write.pImageInfo, write.pImageInfo + write.descriptorCount);
+    for (auto& image : images) {
+        if (write.descriptorType != VK_DESCRIPTOR_TYPE_SAMPLER &&
+            write.descriptorType != VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER)
+            image.sampler = VK_NULL_HANDLE;
+        if (write.descriptorType == VK_DESCRIPTOR_TYPE_SAMPLER) image.imageView = VK_NULL_HANDLE;
+    }
+    return images;
+}
+
 }  // namespace
 
+VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSets(VkDevice handle, uint32_t write_count,
+                                                const VkWriteDescriptorSet* writes, uint32_t copy_count,
+                                                const VkCopyDescriptorSet* copies) {
+    std::vector<VkWriteDescriptorSet> clean(writes, writes + write_count);
+    std::vector<std::vector<VkDescriptorImageInfo>> images;
+    images.reserve(write_count);
+    for (auto& write : clean) {
+        sanitize_write(write);
+        if (write.pImageInfo) write.pImageInfo = images.emplace_back(sanitized_images(write)).data();
+    }
+    uint64_t slots[5] = {slot(handle), write_count, slot(clean.data()), copy_count, slot(copies)};
+    invoke(vv::index::vkUpdateDescriptorSets, slots, false);
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL CreateDescriptorUpdateTemplate(
-    VkDevice handle, const VkDescriptorUpdateTemplateCreateInfo* info, const VkAllocationCallbacks*,
+    VkDevice handle, const VkDescriptorUpdateTemplateCreateInfo* requested, const VkAllocationCallbacks*,
     VkDescriptorUpdateTemplate* out) {
     auto& device = *object_of<Device>(reinterpret_cast<uint64_t>(handle));
+    VkDescriptorUpdateTemplateCreateInfo clean = *requested;
+    if (clean.templateType == VK_DESCRIPTOR_UPDATE_TEMPLATE_TYPE_DESCRIPTOR_SET)
+        clean.pipelineLayout = VK_NULL_HANDLE;  // ignored for this type
+    else
+        clean.descriptorSetLayout = VK_NULL_HANDLE;
+    const VkDescriptorUpdateTemplateCreateInfo* info = &clean;
     uint64_t slots[4] = {slot(handle), slot(info), 0, slot(out)};
     const auto result = static_cast<VkResult>(invoke(vv::index::vkCreateDescriptorUpdateTemplate, slots, false));
     if (result != VK_SUCCESS) return result;
@@ -113,8 +154,7 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSetWithTemplate(VkDevice handle, VkDe
         if (it == device.templates.end()) return;
         build_writes(it->second, set, data, writes);
     }
-    uint64_t slots[5] = {slot(handle), writes.writes.size(), slot(writes.writes.data()), 0, 0};
-    invoke(vv::index::vkUpdateDescriptorSets, slots, false);
+    UpdateDescriptorSets(handle, static_cast<uint32_t>(writes.writes.size()), writes.writes.data(), 0, nullptr);
 }
 
 }  // namespace rendersock::icd

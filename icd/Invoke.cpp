@@ -20,14 +20,6 @@ Instance* instance_of(const vv::CommandType& type, const uint64_t* slots) {
     return object_of<Object>(slots[0])->instance;
 }
 
-// A new dispatchable object for a handle the command creates.
-uint64_t new_dispatchable(const char* type_name, Instance* instance, uint64_t id) {
-    if (std::strcmp(type_name, "VkCommandBuffer") == 0)
-        return reinterpret_cast<uint64_t>(new CommandBuffer(id, instance));
-    RS_ERROR("cannot create a %s through the generic path", type_name);
-    return 0;
-}
-
 void allocate_created_handles(const vv::CommandType& type, uint64_t* slots, Instance* instance) {
     const auto* base = reinterpret_cast<const std::byte*>(slots);
     for (uint16_t i = 0; i < type.param_count; ++i) {
@@ -36,11 +28,13 @@ void allocate_created_handles(const vv::CommandType& type, uint64_t* slots, Inst
         auto* handles = reinterpret_cast<uint64_t*>(slots[i]);
         if (!handles) continue;
         const uint64_t count = vv::element_count(param, type.params, base);
-        const vv::HandleType& handle = vv::handle_types()[param.type];
-        for (uint64_t k = 0; k < count; ++k) {
-            const uint64_t id = instance->allocate_id();
-            handles[k] = handle.dispatchable ? new_dispatchable(handle.name, instance, id) : id;
+        // Dispatchable objects (devices, queues, command buffers) are made
+        // by their hand-written entry points; here only plain ids.
+        if (vv::handle_types()[param.type].dispatchable) {
+            RS_ERROR("%s: cannot create a %s here", type.name, vv::handle_types()[param.type].name);
+            continue;
         }
+        for (uint64_t k = 0; k < count; ++k) handles[k] = instance->allocate_id();
     }
 }
 

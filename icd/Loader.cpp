@@ -74,6 +74,8 @@ const EntryPoint kHandWritten[] = {
     RS_ENTRY(AllocateCommandBuffers, Device),
     RS_ENTRY(FreeCommandBuffers, Device),
     RS_ENTRY(DestroyCommandPool, Device),
+    RS_ENTRY(BeginCommandBuffer, Device),
+    RS_ENTRY(UpdateDescriptorSets, Device),
 };
 
 const std::unordered_map<std::string_view, const EntryPoint*>& entry_index() {

@@ -70,7 +70,9 @@ struct Queue : Object {
 };
 
 struct CommandBuffer : Object {
-    using Object::Object;
+    CommandBuffer(uint64_t object_id, Instance* owner, VkCommandBufferLevel buffer_level)
+        : Object(object_id, owner), level(buffer_level) {}
+    VkCommandBufferLevel level;
 };
 
 class Instance : public Object {

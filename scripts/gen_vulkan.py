@@ -39,6 +39,7 @@ ICD_HAND_WRITTEN = {
     'vkCreateDescriptorUpdateTemplate', 'vkCreateDescriptorUpdateTemplateKHR',
     'vkDestroyDescriptorUpdateTemplate', 'vkDestroyDescriptorUpdateTemplateKHR',
     'vkAllocateCommandBuffers', 'vkFreeCommandBuffers', 'vkDestroyCommandPool',
+    'vkBeginCommandBuffer', 'vkUpdateDescriptorSets',
 }
 # Commands the ICD implements locally on top of others; they count as
 # forwarded when deciding which extensions to expose.

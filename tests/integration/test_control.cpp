@@ -143,12 +143,28 @@ TEST_CASE("over TCP a blob is a mirror kept in step by transfers") {
     constexpr uint64_t kSize = 3 << 20;
     Blob blob(context, kSize, kMappable);
     CHECK_FALSE(blob.is_shared());
+
+    // Client writes reach the server with flush.
     for (uint64_t i = 0; i < kSize; ++i) blob.data()[i] = static_cast<std::byte>(i ^ (i >> 8));
     blob.flush(0, kSize);
-    std::vector<std::byte> expected(blob.data(), blob.data() + kSize);
-    std::memset(blob.data(), 0, kSize);
+    wire::MessageBuilder read;
+    auto on_server = connection->call(read, fb::CreateBlobTransfer(read.fbb(), blob.id(), 1 << 20, 4096,
+                                                                   fb::TransferDirection::FromHost));
+    REQUIRE(on_server.frame.payload.size() == 4096);
+    CHECK(std::memcmp(on_server.frame.payload.data(), blob.data() + (1 << 20), 4096) == 0);
+
+    // Server-side writes reach the mirror with invalidate; bytes the client
+    // wrote meanwhile and has not flushed stay the client's.
+    std::vector<std::byte> written_by_server(100, std::byte{0x77});
+    wire::MessageBuilder write;
+    connection->call(write,
+                     fb::CreateBlobTransfer(write.fbb(), blob.id(), 5000, 100, fb::TransferDirection::ToHost),
+                     written_by_server);
+    blob.data()[2 << 20] = std::byte{0x42};
     blob.invalidate(0, kSize);
-    CHECK(std::memcmp(blob.data(), expected.data(), kSize) == 0);
+    CHECK(std::memcmp(blob.data() + 5000, written_by_server.data(), 100) == 0);
+    CHECK(blob.data()[2 << 20] == std::byte{0x42});
+    CHECK(blob.data()[4999] == static_cast<std::byte>((4999 ^ (4999 >> 8)) & 0xff));
 }
 
 TEST_CASE("shareable blobs attach to a second context, private ones do not") {

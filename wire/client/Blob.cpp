@@ -20,6 +20,7 @@ Blob::Blob(Context& context, uint64_t size, uint32_t flags, uint64_t object_id)
         shared_ = true;
     } else {
         mapping_ = shm::Mapping::anonymous(size);
+        agreed_.assign(size, std::byte{0});  // both start zeroed
     }
 }
 
@@ -43,9 +44,25 @@ uint64_t Blob::transfer_chunk() const {
     return std::max<uint64_t>(limit > 4096 ? limit - 4096 : limit, 4096);
 }
 
-void Blob::flush(uint64_t offset, uint64_t size) {
-    check_range(offset, size);
-    if (shared_) return;
+namespace {
+
+constexpr uint64_t kBlock = 4096;
+
+// Runs [begin, end) of bytes where `a` and `b` differ within one block.
+template <typename Run>
+void differing_runs(const std::byte* a, const std::byte* b, uint64_t begin, uint64_t end, Run run) {
+    uint64_t i = begin;
+    while (i < end) {
+        while (i < end && a[i] == b[i]) ++i;
+        const uint64_t start = i;
+        while (i < end && a[i] != b[i]) ++i;
+        if (start < i) run(start, i);
+    }
+}
+
+}  // namespace
+
+void Blob::send(uint64_t offset, uint64_t size) {
     for (uint64_t done = 0; done < size;) {
         const uint64_t chunk = std::min(transfer_chunk(), size - done);
         wire::MessageBuilder builder;
@@ -57,18 +74,46 @@ void Blob::flush(uint64_t offset, uint64_t size) {
     }
 }
 
+void Blob::flush(uint64_t offset, uint64_t size) {
+    check_range(offset, size);
+    if (shared_) return;
+    std::lock_guard lock(sync_mutex_);
+    std::byte* mirror = mapping_.data();
+    for (uint64_t block = offset; block < offset + size; block += kBlock) {
+        const uint64_t end = std::min(block + kBlock, offset + size);
+        if (std::memcmp(mirror + block, agreed_.data() + block, end - block) == 0) continue;
+        differing_runs(mirror, agreed_.data(), block, end, [&](uint64_t from, uint64_t to) {
+            send(from, to - from);
+            std::memcpy(agreed_.data() + from, mirror + from, to - from);
+        });
+    }
+}
+
 void Blob::invalidate(uint64_t offset, uint64_t size) {
     check_range(offset, size);
     if (shared_) return;
+    std::lock_guard lock(sync_mutex_);
+    std::byte* mirror = mapping_.data();
     for (uint64_t done = 0; done < size;) {
         const uint64_t chunk = std::min(transfer_chunk(), size - done);
+        const uint64_t base = offset + done;
         wire::MessageBuilder builder;
         Reply reply = connection_.call(
-            builder, fb::CreateBlobTransfer(builder.fbb(), id_, offset + done, chunk,
-                                            fb::TransferDirection::FromHost));
-        if (reply.frame.payload.size() != chunk)
-            throw ConnectionError("short transfer from the server");
-        std::memcpy(mapping_.data() + offset + done, reply.frame.payload.data(), chunk);
+            builder, fb::CreateBlobTransfer(builder.fbb(), id_, base, chunk, fb::TransferDirection::FromHost));
+        if (reply.frame.payload.size() != chunk) throw ConnectionError("short transfer from the server");
+        const std::byte* server = reply.frame.payload.data();
+        for (uint64_t block = 0; block < chunk; block += kBlock) {
+            const uint64_t end = std::min(block + kBlock, chunk);
+            if (std::memcmp(server + block, agreed_.data() + base + block, end - block) == 0) continue;
+            // Take only what the server changed; bytes the client wrote since
+            // stay the client's.
+            for (uint64_t i = block; i < end; ++i) {
+                if (server[i] != agreed_[base + i]) {
+                    agreed_[base + i] = server[i];
+                    mirror[base + i] = server[i];
+                }
+            }
+        }
         done += chunk;
     }
 }

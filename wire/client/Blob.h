@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <vector>
 
 #include "shm/Mapping.h"
 #include "wire/client/Context.h"
@@ -28,20 +30,28 @@ public:
     int fd() const { return memfd_.get(); }
 
     // Makes client writes in [offset, offset+size) visible to the server.
+    // A mirror sends only the bytes the client changed since the two sides
+    // last agreed, so it never overwrites what the server side wrote
+    // meanwhile (another thread's GPU work in the same allocation).
     void flush(uint64_t offset, uint64_t size);
-    // Makes server writes in [offset, offset+size) visible to the client.
+    // Makes server writes in [offset, offset+size) visible to the client:
+    // only bytes the server changed are written into the mirror.
     void invalidate(uint64_t offset, uint64_t size);
     // Lets another context of the same client use this (shareable) blob.
     void attach(Context& other);
 
 private:
     void check_range(uint64_t offset, uint64_t size) const;
+    void send(uint64_t offset, uint64_t size);
     uint64_t transfer_chunk() const;
 
     Connection& connection_;
     uint32_t id_;
     uint64_t size_;
     bool shared_ = false;
+    // Mirrors only: what both sides last agreed on.
+    std::vector<std::byte> agreed_;
+    std::mutex sync_mutex_;
     shm::UniqueFd memfd_;
     shm::Mapping mapping_;
 };

@@ -15,6 +15,8 @@ def server(build_dir, extra_args=()):
         socket_path = os.path.join(folder, 'server.sock')
         log_path = os.path.join(folder, 'server.log')
         env = dict(os.environ, XDG_RUNTIME_DIR=folder)
+        if 'RENDERSOCK_NATIVE_ICD' in os.environ:
+            env['VK_DRIVER_FILES'] = os.environ['RENDERSOCK_NATIVE_ICD']
         with open(log_path, 'w') as log:
             process = subprocess.Popen(
                 [os.path.join(build_dir, 'server/virgl_test_server'), '--socket-path', socket_path,
@@ -61,9 +63,13 @@ class Server:
         return env
 
 
+NATIVE_ICD = os.environ.get('RENDERSOCK_NATIVE_ICD', '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json')
+
+
 def native_env(folder, **extra):
-    env = dict(os.environ, XDG_RUNTIME_DIR=folder,
-               VK_DRIVER_FILES='/usr/share/vulkan/icd.d/lvp_icd.x86_64.json')
+    """The host driver directly: lavapipe, or $RENDERSOCK_NATIVE_ICD (which
+    the server, started from this environment, also uses)."""
+    env = dict(os.environ, XDG_RUNTIME_DIR=folder, VK_DRIVER_FILES=NATIVE_ICD)
     env.pop('VK_ICD_FILENAMES', None)
     env.update(extra)
     return env
