@@ -66,6 +66,18 @@ TEST_CASE("handshake reports the host's Venus device, features and limits") {
     CHECK(capset.vk_xml_version == VK_HEADER_VERSION_COMPLETE);
 }
 
+TEST_CASE("the host device is chosen by flag, and a missing one is refused clearly") {
+    ServerProcess server(ServerProcess::Config{.extra_args = {"--vulkan-device", "7"}});
+    auto connection = connect_to(server.address());
+    CHECK_FALSE(connection->offers(fb::CapsetType::Venus));
+    wire::MessageBuilder builder;
+    CHECK_THROWS_WITH_AS(
+        connection->call(builder, fb::CreateContextCreate(builder.fbb(), 1, fb::CapsetType::Venus, 1)),
+        doctest::Contains("device 7 does not exist"), client::RemoteError);
+    ServerProcess first(ServerProcess::Config{.extra_args = {"--vulkan-device", "0"}});
+    CHECK(connect_to(first.address())->offers(fb::CapsetType::Venus));
+}
+
 TEST_CASE("contexts: create, refuse duplicates and unavailable capsets, destroy") {
     ServerProcess server;
     auto connection = connect_to(server.address());
