@@ -5,6 +5,7 @@
 
 #include "icd/Dispatch.h"
 #include "icd/Extensions.h"
+#include "icd/IgnoredFields.h"
 #include "icd/Invoke.h"
 #include "icd/Objects.h"
 #include "wire/Log.h"
@@ -54,6 +55,7 @@ Instance::~Instance() {
 VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* info,
                                               const VkAllocationCallbacks*, VkInstance* out) {
     log::set_tag("rendersock-icd");
+    install_ignored_field_filters();
     std::unique_ptr<client::Connection> connection;
     std::unique_ptr<client::Context> context;
     try {

@@ -6,6 +6,7 @@
 
 #include "wire/venus/FieldAccess.h"
 #include "wire/venus/FlatLayout.h"
+#include "wire/venus/StructFilter.h"
 #include "wire/venus/VenusStream.h"
 
 namespace rendersock::wire::venus {
@@ -74,6 +75,9 @@ void Encoder::outputs(const CommandType& command, const uint64_t* slots) {
 }
 
 void Encoder::struct_value(const StructType& type, const std::byte* value, bool chain_link) {
+    alignas(16) std::byte scratch[kMaxFilteredStruct];
+    if (StructFilter filter = struct_filter(static_cast<uint32_t>(&type - struct_types())))
+        value = filter(value, scratch);
     if (type.is_union) {
         put_bytes(value, type.size);
         return;
