@@ -9,6 +9,8 @@
 #include "wire/venus/VenusStream.h"
 #include "wire/venus/generated/VkIndices.h"
 
+namespace idx = rendersock::wire::venus::index;
+
 namespace rendersock::server::venus {
 
 namespace vv = wire::venus;
@@ -30,9 +32,18 @@ VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<Vulkan
       objects_(1u << 20),
       functions_(vv::command_type_count(), nullptr),
       decoder_({}, arena_, *this),
-      import_host_memory_(import_host_memory) {}
+      import_host_memory_(import_host_memory),
+      streamlined_(vv::command_type_count()) {
+    for (uint32_t i = 0; i < streamlined_.size(); ++i) {
+        const vv::FlatLayout& flat = vv::flat_layout(i);
+        streamlined_[i] = flat.flat && !flat.creates_handles && !handler_table()[i] && !destroy_table()[i] &&
+                          !is_submit(i) && !is_wait(i) && i != idx::vkCreateInstance &&
+                          vv::command_types()[i].level != vv::Level::Global;
+    }
+}
 
 VenusContext::~VenusContext() {
+    profile_.report(ctx_id_);
     // Host objects die with the host instance the client created; the
     // driver frees what the client did not (a dead client cannot).
     if (instance_) {
@@ -77,6 +88,10 @@ Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream
         if (body.size() < sizeof(flags))
             return Status::error(fb::ErrorCode::Malformed, "Venus command without flags");
         std::memcpy(&flags, body.data(), sizeof(flags));
+        if (flags == 0 && streamlined_[index] && !profile_.enabled()) {
+            RS_TRY(execute_streamlined(index, body.subspan(sizeof(flags))));
+            continue;
+        }
         RS_TRY(execute(index, flags, body.subspan(sizeof(flags)), reply));
     }
     return Status::ok();
@@ -85,6 +100,8 @@ Status VenusContext::submit(uint32_t /*ring*/, std::span<const std::byte> stream
 Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std::byte> body,
                              std::vector<std::byte>* reply) {
     const vv::CommandType& type = vv::command_types()[index];
+    const auto started = profile_.enabled() ? std::chrono::steady_clock::now()
+                                            : std::chrono::steady_clock::time_point();
     arena_.reset();
     uint64_t slots[32] = {};
     if (type.param_count > 32) return Status::error(fb::ErrorCode::Malformed, "too many parameters");
@@ -99,6 +116,8 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
     if (index != vv::index::vkCreateInstance && !instance_ && type.level != vv::Level::Global)
         return Status::error(fb::ErrorCode::Malformed, std::string(type.name) + " before vkCreateInstance");
     Call call{index, type, slots, 0, decoder.created(), decoder.named()};
+    const auto decoded = profile_.enabled() ? std::chrono::steady_clock::now()
+                                            : std::chrono::steady_clock::time_point();
     if (!mirrors_.empty() && is_submit(index)) mirrors_to_host();
     if (Handler handler = handler_table()[index])
         RS_TRY((this->*handler)(call));
@@ -106,6 +125,8 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
         RS_TRY(call_host(call));
     if (!mirrors_.empty() && is_wait(index) && static_cast<VkResult>(call.result) == VK_SUCCESS)
         mirrors_from_host();
+    if (profile_.enabled())
+        profile_.add(index, decoded - started, std::chrono::steady_clock::now() - decoded);
     if ((flags & vv::kCommandWantsReply) && reply) {
         vv::Encoder encoder(*reply, *this);
         const size_t start = reply->size();
@@ -115,6 +136,44 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
         const auto size = static_cast<uint32_t>(reply->size() - start);
         std::memcpy(reply->data() + start + offsetof(vv::CommandHeader, size), &size, sizeof(size));
     }
+    return Status::ok();
+}
+
+// The common case of a command buffer's stream (vkCmdDraw, vkCmdBindPipeline,
+// ...): scalars and handles only, no answer, nothing created or destroyed,
+// no hand-written semantics. Decoded straight into the call.
+Status VenusContext::execute_streamlined(uint32_t index, std::span<const std::byte> body) {
+    const vv::FlatLayout& flat = vv::flat_layout(index);
+    const vv::CommandType& type = vv::command_types()[index];
+    if (body.size() != flat.body_size)
+        return Status::error(fb::ErrorCode::Malformed, std::string(type.name) + ": wrong body size");
+    uint64_t slots[16];
+    const std::byte* at = body.data();
+    for (uint8_t i = 0; i < flat.count; ++i) {
+        const vv::FlatParam& param = flat.params[i];
+        uint64_t value = 0;
+        if (!param.ignored) {
+            std::memcpy(&value, at, param.size);
+            at += param.size;
+            if (param.handle && value) {
+                uint64_t host;
+                if (!objects_.lookup(param.handle_type, value, host))
+                    return Status::error(fb::ErrorCode::Malformed,
+                                         std::string(type.name) + ": object " + std::to_string(value) +
+                                             " is not a live " + vv::handle_types()[param.handle_type].name);
+                value = host;
+            } else if (param.handle && i == 0) {
+                return Status::error(fb::ErrorCode::Malformed,
+                                     std::string(type.name) + ": the dispatchable object cannot be null");
+            }
+        }
+        slots[param.slot] = value;
+    }
+    PFN_vkVoidFunction function = functions_[index] ? functions_[index] : host_function(index);
+    if (!function)
+        return Status::error(fb::ErrorCode::Unsupported, std::string(type.name) + " is not on the host");
+    uint64_t result;
+    kCommandCalls[index](function, slots, &result);
     return Status::ok();
 }
 

@@ -14,6 +14,7 @@
 
 #include "server/Blob.h"
 #include "server/ContextRegistry.h"
+#include "server/venus/CommandProfile.h"
 #include "server/venus/ObjectTable.h"
 #include "server/venus/VulkanHost.h"
 #include "wire/venus/Decoder.h"
@@ -62,6 +63,7 @@ private:
     Status execute(uint32_t index, uint32_t flags, std::span<const std::byte> body,
                    std::vector<std::byte>* reply);
     Status call_host(Call& call);
+    Status execute_streamlined(uint32_t index, std::span<const std::byte> body);
     Status register_created(Call& call, uint64_t parent);
     void forget_destroyed(const Call& call);
     PFN_vkVoidFunction host_function(uint32_t index);
@@ -113,6 +115,8 @@ private:
     };
     std::unordered_map<uint64_t, Mirror> mirrors_;
     bool import_host_memory_;
+    CommandProfile profile_;
+    std::vector<bool> streamlined_;  // commands execute_streamlined() may take
 };
 
 }  // namespace rendersock::server::venus
