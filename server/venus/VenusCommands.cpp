@@ -1,6 +1,7 @@
 // The Venus commands with semantics the generic path cannot give: the
 // instance and device the server creates for the client, the physical device
 // it offers, and objects owned by pools.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -68,6 +69,13 @@ Status VenusContext::create_instance(Call& call) {
         for (const auto& name : available)
             if (name == requested->ppEnabledExtensionNames[i]) extensions.push_back(name.c_str());
     VkInstanceCreateInfo info = *requested;
+    // The ICD routes extension aliases (vkGetBufferMemoryRequirements2KHR)
+    // to their core commands, so the host instance asks for the newest core
+    // version; the application still sees the version it asked for.
+    VkApplicationInfo application{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    if (requested->pApplicationInfo) application = *requested->pApplicationInfo;
+    application.apiVersion = std::max(application.apiVersion, VK_API_VERSION_1_3);
+    info.pApplicationInfo = &application;
     info.enabledLayerCount = 0;
     info.ppEnabledLayerNames = nullptr;
     info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
@@ -133,7 +141,10 @@ Status VenusContext::create_device(Call& call) {
     info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
     info.ppEnabledExtensionNames = extensions.data();
     call.slots[1] = reinterpret_cast<uint64_t>(&info);
-    return call_host(call);
+    RS_TRY(call_host(call));
+    if (static_cast<VkResult>(call.result) == VK_SUCCESS && !call.created.empty())
+        note_device_functions(reinterpret_cast<VkDevice>(*call.created[0].host_slot));
+    return Status::ok();
 }
 
 Status VenusContext::allocate_from_pool(Call& call) {

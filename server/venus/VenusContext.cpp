@@ -177,7 +177,24 @@ Status VenusContext::execute_streamlined(uint32_t index, std::span<const std::by
     return Status::ok();
 }
 
+void VenusContext::note_device_functions(VkDevice device) {
+    auto get = reinterpret_cast<PFN_vkGetDeviceProcAddr>(vkGetInstanceProcAddr(instance_, "vkGetDeviceProcAddr"));
+    device_functions_.resize(vv::command_type_count());
+    for (uint32_t i = 0; i < device_functions_.size(); ++i) {
+        const vv::Level level = vv::command_types()[i].level;
+        if (level == vv::Level::Device || level == vv::Level::Queue || level == vv::Level::CommandBuffer)
+            device_functions_[i] = device_functions_[i] || get(device, vv::command_types()[i].name) != nullptr;
+    }
+}
+
+bool VenusContext::device_has(uint32_t index) const {
+    const vv::Level level = vv::command_types()[index].level;
+    if (level != vv::Level::Device && level != vv::Level::Queue && level != vv::Level::CommandBuffer) return true;
+    return index < device_functions_.size() && device_functions_[index];
+}
+
 PFN_vkVoidFunction VenusContext::host_function(uint32_t index) {
+    if (!device_has(index)) return nullptr;
     if (!functions_[index]) {
         const char* name = vv::command_types()[index].name;
         functions_[index] = vkGetInstanceProcAddr(instance_, name);

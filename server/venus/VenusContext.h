@@ -67,6 +67,11 @@ private:
     Status register_created(Call& call, uint64_t parent);
     void forget_destroyed(const Call& call);
     PFN_vkVoidFunction host_function(uint32_t index);
+    // Device commands go through the loader's trampolines, which jump to
+    // whatever the device's table holds: a command the device does not have
+    // (an extension not enabled) must be refused before that jump.
+    void note_device_functions(VkDevice device);
+    bool device_has(uint32_t index) const;
 
     // HandleResolver / HandleIds
     bool resolve(uint16_t type, uint64_t id, uint64_t& host) override;
@@ -99,6 +104,7 @@ private:
     ObjectTable objects_;
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;
+    std::vector<bool> device_functions_;  // on some device of this context
     wire::venus::Arena arena_;
     wire::venus::Decoder decoder_;
     // Host memory imported from blobs keeps its blob alive.

@@ -45,6 +45,7 @@ constexpr const char* kTag = "VK_LAYER_RENDERSOCK_frame_capture";
 
 struct Config {
   bool enabled = false;
+  bool exit_after = false;  // RENDERSOCK_CAPTURE_EXIT=1: end the program once written
   uint64_t frame = 0;
   std::string file;
 };
@@ -68,6 +69,8 @@ const Config& config() {
       return c;
     }
     c.enabled = true;
+    const char* exit_after = std::getenv("RENDERSOCK_CAPTURE_EXIT");
+    c.exit_after = exit_after != nullptr && std::strcmp(exit_after, "1") == 0;
     c.frame = n;
     c.file = file;
     return c;
@@ -453,6 +456,11 @@ CaptureResult capture(DeviceData& d, VkQueue queue, uint32_t family, const VkPre
     std::fprintf(stderr, "%s: wrote frame %llu (%ux%u) to %s\n", kTag,
                  static_cast<unsigned long long>(config().frame), sc.extent.width, sc.extent.height,
                  config().file.c_str());
+    // Programs that run until their window closes (vkd3d's demos) end here.
+    if (config().exit_after) {
+      std::fflush(nullptr);
+      std::_Exit(0);
+    }
   }
   return result;
 }

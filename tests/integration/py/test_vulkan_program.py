@@ -3,10 +3,12 @@
 and requires both to succeed; with --compare-output the files they write
 must be byte-identical (differential testing).
 
-usage: test_vulkan_program.py BUILD_DIR [--tcp] [--validation] [--compare-output] [--server-arg FLAG]
+usage: test_vulkan_program.py BUILD_DIR [--tcp] [--validation] [--compare-output] [--server-arg FLAG] [--xvfb]
                               -- PROGRAM ARGS...   (an argument {out} is replaced by an output path)
+--xvfb starts a private X server and points both runs at it through $DISPLAY.
 """
 import argparse
+import contextlib
 import filecmp
 import os
 import subprocess
@@ -37,6 +39,7 @@ def main():
     parser.add_argument('--compare-output', action='store_true')
     parser.add_argument('--server-arg', action='append', default=[],
                         help='extra server flag (repeatable), e.g. --no-host-pointer-import')
+    parser.add_argument('--xvfb', action='store_true', help='run both under a private Xvfb ($DISPLAY)')
     if '--' not in sys.argv:
         raise SystemExit(__doc__)
     split = sys.argv.index('--')
@@ -50,7 +53,11 @@ def main():
         port = harness.free_port()
         address = f'tcp:127.0.0.1:{port}'
         server_args += ['--listen', address]
-    with tempfile.TemporaryDirectory() as out_dir, harness.server(build_dir, server_args) as server:
+    x_server = harness.xvfb() if args.xvfb else contextlib.nullcontext()
+    with x_server as display, tempfile.TemporaryDirectory() as out_dir, \
+            harness.server(build_dir, server_args) as server:
+        if display:
+            extra['DISPLAY'] = display
         native_out = os.path.join(out_dir, 'native.out')
         forwarded_out = os.path.join(out_dir, 'forwarded.out')
         run([a.replace('{out}', native_out) for a in program],
