@@ -48,6 +48,12 @@ Instance::Instance(std::unique_ptr<client::Connection> connection,
 }
 
 Instance::~Instance() {
+    // Memory the application did not free still holds blobs that talk to the
+    // server: they go before the connection does.
+    {
+        std::lock_guard lock(memory_mutex);
+        memories.clear();
+    }
     physical_devices.clear();
     context_.reset();
 }
