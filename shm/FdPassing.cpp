@@ -1,3 +1,4 @@
+#include <cstddef>
 #include "shm/FdPassing.h"
 
 #include <poll.h>
@@ -21,7 +22,8 @@ class ControlBuffer {
   public:
     explicit ControlBuffer(size_t max_fds) : size_(CMSG_SPACE(max_fds * sizeof(int))) {
         if (size_ > sizeof(inline_)) {
-            heap_ = std::make_unique<cmsghdr[]>((size_ + sizeof(cmsghdr) - 1) / sizeof(cmsghdr));
+            heap_ = std::make_unique<std::max_align_t[]>((size_ + sizeof(std::max_align_t) - 1) /
+                                                         sizeof(std::max_align_t));
         }
     }
     void* data() { return heap_ ? static_cast<void*>(heap_.get()) : inline_.data(); }
@@ -30,7 +32,7 @@ class ControlBuffer {
   private:
     size_t size_;
     alignas(cmsghdr) std::array<std::byte, CMSG_SPACE(kInlineFds * sizeof(int))> inline_{};
-    std::unique_ptr<cmsghdr[]> heap_;
+    std::unique_ptr<std::max_align_t[]> heap_;
 };
 
 void attach_fds(msghdr& msg, ControlBuffer& control, std::span<const int> fds) {

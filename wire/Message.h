@@ -14,8 +14,6 @@
 
 namespace rendersock::wire {
 
-namespace fb = rendersock::wire::fb;
-
 // Bounds for the flatbuffers verifier: our messages are shallow and small.
 inline constexpr unsigned kMaxMessageDepth = 8;
 inline constexpr unsigned kMaxMessageTables = 4096;

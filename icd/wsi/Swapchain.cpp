@@ -265,17 +265,30 @@ void Swapchain::record_copy(Image& image, VkCommandPool pool) {
 VkResult Swapchain::present(VkQueue queue, uint32_t index, const VkSemaphore* waits, uint32_t wait_count) {
     RS_OWN(vkQueueSubmit);
     RS_OWN(vkResetFences);
+    std::vector<VkPipelineStageFlags> stages(wait_count, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+    VkResult refusal = VK_SUCCESS;
     {
         std::lock_guard lock(mutex_);
-        if (VkResult status = health(); status != VK_SUCCESS) return status;
-        if (index >= images_.size() || images_[index].state != State::Acquired)
-            return VK_ERROR_OUT_OF_DATE_KHR;
+        refusal = health();
+        if (refusal == VK_SUCCESS && (index >= images_.size() || images_[index].state != State::Acquired))
+            refusal = VK_ERROR_OUT_OF_DATE_KHR;
+    }
+    if (refusal != VK_SUCCESS) {
+        // A refused present still waits on its semaphores (they are
+        // unsignalled afterwards, as the spec says).
+        if (wait_count) {
+            VkSubmitInfo consume{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+            consume.waitSemaphoreCount = wait_count;
+            consume.pWaitSemaphores = waits;
+            consume.pWaitDstStageMask = stages.data();
+            vkQueueSubmit(queue, 1, &consume, VK_NULL_HANDLE);
+        }
+        return refusal;
     }
     Image& image = images_[index];
     auto* owner = object_of<Queue>(reinterpret_cast<uint64_t>(queue));
     record_copy(image, pool_for(owner->family));
     vkResetFences(handle_, 1, &image.copied);
-    std::vector<VkPipelineStageFlags> stages(wait_count, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.waitSemaphoreCount = wait_count;
     submit.pWaitSemaphores = waits;
@@ -358,7 +371,8 @@ VKAPI_ATTR VkResult VKAPI_CALL AcquireNextImage2KHR(VkDevice device, const VkAcq
 VKAPI_ATTR VkResult VKAPI_CALL QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR* info) {
     VkResult overall = VK_SUCCESS;
     for (uint32_t i = 0; i < info->swapchainCount; ++i) {
-        // The application's semaphores are consumed by the first swapchain's copy.
+        // The application's semaphores are consumed by the first swapchain's
+        // copy (or by its refusal); the other copies follow on the same queue.
         const VkResult result = reinterpret_cast<Swapchain*>(info->pSwapchains[i])
                                     ->present(queue, info->pImageIndices[i], i == 0 ? info->pWaitSemaphores : nullptr,
                                               i == 0 ? info->waitSemaphoreCount : 0);
