@@ -1,0 +1,242 @@
+// make_seeds OUT_DIR [SHADER.spv]: seed corpora for the fuzz targets, built
+// from realistic sessions with the real encoders: a Vulkan application's
+// Venus stream (wire/venus/Encoder), a client's control frames
+// (wire::MessageBuilder), and stream-ring pages written by a real
+// RingProducer (write_stream_ring_entries, with continuation entries).
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "shm/Doorbell.h"
+#include "shm/Mapping.h"
+#include "shm/Memfd.h"
+#include "shm/Ring.h"
+#include "tests/fuzz/FuzzSupport.h"
+#include "wire/Frame.h"
+#include "wire/StreamRingEntry.h"
+#include "wire/venus/VenusStream.h"
+
+using namespace rendersock;
+namespace fs = std::filesystem;
+namespace fb = wire::fb;
+
+namespace {
+
+void write_seed(const fs::path& dir, const std::string& name, const std::vector<std::byte>& bytes) {
+    fs::create_directories(dir);
+    std::ofstream out(dir / name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::vector<std::byte> join(const std::vector<std::vector<std::byte>>& commands, size_t count) {
+    std::vector<std::byte> out;
+    for (size_t i = 0; i < count && i < commands.size(); ++i) fuzz::append(out, commands[i]);
+    return out;
+}
+
+// The control frames of a client session that uses a Venus context.
+std::vector<std::byte> session_frames(const std::vector<std::byte>& venus_stream, bool full) {
+    std::vector<std::byte> out;
+    uint32_t serial = 2;
+    auto add = [&](wire::OutgoingFrame frame) { fuzz::append(out, frame.bytes); };
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreatePing(b.fbb(), 42)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateCapsetQuery(b.fbb(), fb::CapsetType::Venus, 0)));
+    }
+    {
+        wire::MessageBuilder b;
+        auto& fbb = b.fbb();
+        add(b.frame(serial++, fb::CreateContextCreate(fbb, 1, fb::CapsetType::Venus, 2,
+                                                      fbb.CreateString("seed"))));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateSubmit(b.fbb(), 1, 0, true), venus_stream));
+    }
+    if (!full) return out;
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateFenceCreate(b.fbb(), 1, 0, 1)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateFenceWait(b.fbb(), 1, 0, 1, 1000)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateFenceWait(b.fbb(), 1, 1, 5, 0)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateBlobCreate(b.fbb(), 1, 7, 65536,
+                                                   static_cast<uint32_t>(fb::BlobFlags::Mappable) |
+                                                       static_cast<uint32_t>(fb::BlobFlags::Shareable),
+                                                   0)));
+    }
+    {
+        std::vector<std::byte> bytes(256, std::byte{0x5a});
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateBlobTransfer(b.fbb(), 7, 128, 256, fb::TransferDirection::ToHost),
+                    bytes));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++,
+                    fb::CreateBlobTransfer(b.fbb(), 7, 0, 512, fb::TransferDirection::FromHost)));
+    }
+    {
+        wire::MessageBuilder b;
+        auto& fbb = b.fbb();
+        add(b.frame(serial++, fb::CreateContextCreate(fbb, 2, fb::CapsetType::Venus, 1,
+                                                      fbb.CreateString("second"))));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateBlobAttach(b.fbb(), 7, 2)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateBlobExport(b.fbb(), 7)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateStreamRingCreate(b.fbb(), 1, 65536)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateSubmit(b.fbb(), 2, 0, false), fuzz::create_instance_stream()));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateBlobDestroy(b.fbb(), 7)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateContextDestroy(b.fbb(), 2)));
+    }
+    {
+        wire::MessageBuilder b;
+        add(b.frame(serial++, fb::CreateContextDestroy(b.fbb(), 1)));
+    }
+    return out;
+}
+
+// A ring page as a real producer leaves it, in fuzz_ring's input format.
+std::vector<std::byte> ring_seed(const std::vector<std::pair<uint32_t, std::vector<std::byte>>>& streams,
+                                 uint8_t flags, uint8_t limit, size_t capacity_for_split) {
+    constexpr size_t kCapacity = 64 * 1024;
+    auto fd = shm::create_sealed_memfd("seed-ring", shm::Ring::bytes_for(kCapacity));
+    auto view = shm::Mapping::map(fd.get(), shm::Ring::bytes_for(kCapacity), shm::Mapping::Access::ReadWrite);
+    shm::RingProducer producer(shm::Mapping::map(fd.get(), shm::Ring::bytes_for(kCapacity),
+                                                 shm::Mapping::Access::ReadWrite),
+                               kCapacity, shm::Doorbell::create());
+    for (const auto& [ring, stream] : streams) {
+        if (capacity_for_split) {
+            // Split as a smaller ring would: continuation entries.
+            size_t offset = 0;
+            const size_t piece = capacity_for_split;
+            while (stream.size() - offset > piece) {
+                producer.try_write(ring | wire::kStreamContinues,
+                                   std::span(stream).subspan(offset, piece));
+                offset += piece;
+            }
+            producer.try_write(ring, std::span(stream).subspan(offset));
+        } else {
+            wire::write_stream_ring_entries(producer, kCapacity, ring, stream);
+        }
+    }
+    const auto& header = *reinterpret_cast<const shm::Ring::Header*>(view.data());
+    const uint64_t head = header.head.load();
+    const uint64_t tail = 0;
+    std::vector<std::byte> out(18);
+    std::memcpy(out.data(), &head, 8);
+    std::memcpy(out.data() + 8, &tail, 8);
+    out[16] = std::byte{flags};
+    out[17] = std::byte{limit};
+    const size_t used = std::min<size_t>(head, kCapacity);
+    out.insert(out.end(), view.data() + shm::Ring::kHeaderBytes,
+               view.data() + shm::Ring::kHeaderBytes + used);
+    return out;
+}
+
+std::vector<uint32_t> read_spirv(const char* path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<uint32_t> words(bytes.size() / 4);
+    std::memcpy(words.data(), bytes.data(), words.size() * 4);
+    return words;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: make_seeds OUT_DIR [SHADER.spv]\n");
+        return 2;
+    }
+    const fs::path root = argv[1];
+    const std::vector<uint32_t> spirv = argc > 2 ? read_spirv(argv[2]) : std::vector<uint32_t>{};
+    const auto commands = fuzz::realistic_venus_commands(spirv);
+    const auto instance = fuzz::create_instance_stream();
+
+    // fuzz_venus: the stream after vkCreateInstance (the target prepends it),
+    // whole and cut at several points.
+    int n = 0;
+    for (size_t count : {size_t{2}, size_t{11}, size_t{13}, size_t{20}, size_t{40}, commands.size()}) {
+        write_seed(root / "fuzz_venus", "session-" + std::to_string(n++), join(commands, count));
+    }
+    {
+        // Padding commands, as encoders align with them.
+        std::vector<std::byte> padded = join(commands, 13);
+        wire::venus::CommandHeader pad{wire::venus::kCommandPadding, 16};
+        std::vector<std::byte> pad_bytes(16);
+        std::memcpy(pad_bytes.data(), &pad, sizeof(pad));
+        fuzz::append(padded, pad_bytes);
+        write_seed(root / "fuzz_venus", "padding", padded);
+    }
+
+    // fuzz_control: mode byte, then frames.
+    std::vector<std::byte> full_stream = instance;
+    fuzz::append(full_stream, join(commands, commands.size()));
+    std::vector<std::byte> short_stream = instance;
+    fuzz::append(short_stream, join(commands, 13));
+    const uint8_t unix_all = 0x01 | (7 << 1) | 0x10;
+    const uint8_t tcp = 0x01;
+    auto control_seed = [&](uint8_t mode, const std::vector<std::byte>& frames) {
+        std::vector<std::byte> out{std::byte{mode}};
+        fuzz::append(out, frames);
+        return out;
+    };
+    write_seed(root / "fuzz_control", "unix-full", control_seed(unix_all, session_frames(full_stream, true)));
+    write_seed(root / "fuzz_control", "tcp-short", control_seed(tcp, session_frames(short_stream, true)));
+    write_seed(root / "fuzz_control", "unix-small-reads",
+               control_seed(unix_all | (2 << 5), session_frames(short_stream, false)));
+    {
+        // Raw: the client's own preamble and Hello.
+        std::vector<std::byte> raw(reinterpret_cast<const std::byte*>(wire::kPreamble.data()),
+                                   reinterpret_cast<const std::byte*>(wire::kPreamble.data()) + 8);
+        fuzz::append(raw, fuzz::hello_frame(7).bytes);
+        fuzz::append(raw, session_frames(short_stream, true));
+        write_seed(root / "fuzz_control", "raw-handshake", control_seed(0x10, raw));
+    }
+
+    // fuzz_ring: pages a real producer wrote.
+    std::vector<std::byte> ring_stream = instance;
+    fuzz::append(ring_stream, join(commands, 13));
+    write_seed(root / "fuzz_ring", "consumer", ring_seed({{0, ring_stream}, {1, instance}}, 0, 0, 0));
+    write_seed(root / "fuzz_ring", "reader", ring_seed({{0, ring_stream}, {1, instance}}, 1, 0, 0));
+    write_seed(root / "fuzz_ring", "reader-continued", ring_seed({{3, ring_stream}}, 1, 0, 256));
+    write_seed(root / "fuzz_ring", "reader-small-limit", ring_seed({{0, ring_stream}}, 1 | 2 | 4, 16, 512));
+    write_seed(root / "fuzz_ring", "empty-sleep", ring_seed({}, 4, 0, 0));
+    std::printf("make_seeds: wrote seeds under %s (%zu Venus commands%s)\n", root.c_str(), commands.size(),
+                spirv.empty() ? ", no SPIR-V" : "");
+    return 0;
+}
