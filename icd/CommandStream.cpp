@@ -21,20 +21,20 @@ uint64_t CommandStream::id_of(uint16_t handle_type, uint64_t native) {
 
 std::vector<std::byte> CommandStream::submit(uint32_t command_index, const uint64_t* slots,
                                              bool sync) {
-    std::lock_guard lock(mutex_);
-    return submit_locked(command_index, slots, sync);
+    std::unique_lock lock(mutex_);
+    return submit_locked(command_index, slots, sync, lock);
 }
 
 std::vector<std::byte> CommandStream::submit_after(uint32_t private_command,
                                                    std::span<const std::byte> body,
                                                    uint32_t command_index, const uint64_t* slots,
                                                    bool sync) {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     wire::venus::Encoder encoder(pending_, *this);
     encoder.put(wire::venus::CommandHeader{
         private_command, static_cast<uint32_t>(sizeof(wire::venus::CommandHeader) + body.size())});
     encoder.put_bytes(body.data(), body.size());
-    return submit_locked(command_index, slots, sync);
+    return submit_locked(command_index, slots, sync, lock);
 }
 
 bool CommandStream::cacheable(uint32_t command_index) {
@@ -53,8 +53,11 @@ bool CommandStream::cacheable(uint32_t command_index) {
     return table[command_index];
 }
 
+// Commands are sent in order under the lock; the answer is awaited without
+// it, so other threads keep streaming (a host signal another thread's wait
+// depends on must not queue behind that wait).
 std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, const uint64_t* slots,
-                                                    bool sync) {
+                                                    bool sync, std::unique_lock<std::mutex>& lock) {
     const uint32_t flags = sync ? uint32_t{wire::venus::kCommandWantsReply} : 0u;
     if (sync && cacheable(command_index)) {
         // The encoded request (ids, counts, chains asked for) is the key.
@@ -63,8 +66,11 @@ std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, cons
         key_encoder.command(command_index, flags, slots);
         if (auto it = query_cache_.find(key); it != query_cache_.end()) return it->second;
         pending_.insert(pending_.end(), key.begin(), key.end());
-        client::Reply reply = context_.submit_and_wait(0, pending_);
+        const uint32_t serial = context_.submit_for_reply(0, pending_);
         pending_.clear();
+        lock.unlock();
+        client::Reply reply = context_.reply_to(serial);
+        lock.lock();
         query_cache_.emplace(std::move(key), reply.frame.payload);
         return std::move(reply.frame.payload);
     }
@@ -74,8 +80,10 @@ std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, cons
         if (pending_.size() >= kFlushBytes) flush_locked();
         return {};
     }
-    client::Reply reply = context_.submit_and_wait(0, pending_);
+    const uint32_t serial = context_.submit_for_reply(0, pending_);
     pending_.clear();
+    lock.unlock();
+    client::Reply reply = context_.reply_to(serial);
     return std::move(reply.frame.payload);
 }
 

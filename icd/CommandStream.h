@@ -34,7 +34,8 @@ public:
 private:
     void flush_locked();
     static bool cacheable(uint32_t command_index);
-    std::vector<std::byte> submit_locked(uint32_t command_index, const uint64_t* slots, bool sync);
+    std::vector<std::byte> submit_locked(uint32_t command_index, const uint64_t* slots, bool sync,
+                                         std::unique_lock<std::mutex>& lock);
 
     client::Context& context_;
     std::mutex mutex_;

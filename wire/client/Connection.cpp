@@ -171,11 +171,26 @@ void Connection::send(std::span<const std::byte> control, std::span<const std::b
 
 Reply Connection::call_serial(uint32_t serial, std::span<const std::byte> control,
                               std::span<const std::byte> payload, std::span<const int> fds) {
+    send_expecting(serial, control, payload, fds);
+    return await(serial);
+}
+
+void Connection::send_expecting(uint32_t serial, std::span<const std::byte> control,
+                                std::span<const std::byte> payload, std::span<const int> fds) {
     {
         std::lock_guard lock(mutex_);
         replies_.emplace(serial, Reply{});  // an empty slot marks a waiter
     }
-    send(control, payload, fds);
+    try {
+        send(control, payload, fds);
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        replies_.erase(serial);
+        throw;
+    }
+}
+
+Reply Connection::await(uint32_t serial) {
     Reply reply = wait_reply(serial);
     if (const auto* error = reply.message->body_as_Error())
         throw RemoteError(error->code(), error->message() ? error->message()->str() : "error");

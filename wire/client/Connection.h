@@ -96,6 +96,17 @@ public:
         return call_serial(serial, builder.finish(serial, body), payload, fds);
     }
 
+    // The two halves of `call`, for callers that must send in order under
+    // their own lock but must not hold it while the answer comes.
+    template <typename T>
+    uint32_t send_request(wire::MessageBuilder& builder, flatbuffers::Offset<T> body,
+                          std::span<const std::byte> payload = {}) {
+        const uint32_t serial = next_serial();
+        send_expecting(serial, builder.finish(serial, body), payload, {});
+        return serial;
+    }
+    Reply await(uint32_t serial);
+
     // Streams a message whose success needs no answer. If the server
     // refuses it, the error is kept and reported by `take_async_error`.
     template <typename T>
@@ -127,6 +138,8 @@ private:
     Reply call_serial(uint32_t serial, std::span<const std::byte> control,
                       std::span<const std::byte> payload, std::span<const int> fds);
     Reply wait_reply(uint32_t serial);
+    void send_expecting(uint32_t serial, std::span<const std::byte> control,
+                        std::span<const std::byte> payload, std::span<const int> fds);
     // Reads one frame with the lock released and files it where it belongs.
     void read_and_dispatch(std::unique_lock<std::mutex>& lock,
                            std::chrono::steady_clock::time_point deadline);

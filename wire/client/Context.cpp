@@ -64,6 +64,11 @@ Reply Context::submit_and_wait(uint32_t ring, std::span<const std::byte> stream)
     return connection_.call(builder, fb::CreateSubmit(builder.fbb(), id_, ring, true), stream);
 }
 
+uint32_t Context::submit_for_reply(uint32_t ring, std::span<const std::byte> stream) {
+    wire::MessageBuilder builder;
+    return connection_.send_request(builder, fb::CreateSubmit(builder.fbb(), id_, ring, true), stream);
+}
+
 void Context::create_fence(uint32_t ring, uint64_t fence_id) {
     wire::MessageBuilder builder;
     connection_.post(builder, fb::CreateFenceCreate(builder.fbb(), id_, ring, fence_id));

@@ -37,6 +37,9 @@ public:
     // returns the context's answer (a ContextReply). Throws RemoteError when
     // the context is lost.
     Reply submit_and_wait(uint32_t ring, std::span<const std::byte> stream);
+    // The same in two halves: send now (in order), collect the answer later.
+    uint32_t submit_for_reply(uint32_t ring, std::span<const std::byte> stream);
+    Reply reply_to(uint32_t serial) { return connection_.await(serial); }
     // Fence `fence_id` on `ring` signals once all earlier submits to that ring
     // have completed. Ids must rise on each ring.
     void create_fence(uint32_t ring, uint64_t fence_id);
