@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Faults and load: the server killed while a client waits forever on the
+GPU (the wait ends with VK_ERROR_DEVICE_LOST within 2 s, nothing hangs),
+many concurrent Vulkan clients over Unix and TCP (all results correct), and
+one client over its blob budget (refused with a clear error, the others
+unaffected). usage: test_faults.py BUILD_DIR"""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+
+def server_processes(parent):
+    """The server and the processes serving its clients."""
+    pids = [parent]
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/stat') as f:
+                    if int(f.read().rsplit(')', 1)[1].split()[1]) == parent:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return pids
+
+
+def server_killed_while_waiting(build_dir):
+    with harness.server(build_dir) as server:
+        waiter = subprocess.Popen([os.path.join(build_dir, 'tests/vulkan/wait_forever')],
+                                  env=server.client_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        started = ''
+        while 'waiting' not in started:
+            line = waiter.stdout.readline()
+            if not line:
+                waiter.kill()
+                raise SystemExit('the waiter did not start: ' + started + waiter.stderr.read())
+            started += line
+        time.sleep(0.5)
+        for pid in server_processes(server.process.pid):
+            os.kill(pid, signal.SIGKILL)
+        killed = time.monotonic()
+        try:
+            out, err = waiter.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            waiter.kill()
+            raise SystemExit('the client hung after the server died')
+        ended = time.monotonic() - killed
+        print(f'server killed: the client waited {ended * 1000:.0f} ms more: {out.strip()}')
+        if waiter.returncode != 0 or ended > 2.0:
+            raise SystemExit(f'expected VK_ERROR_DEVICE_LOST within 2 s:\n{out}\n{err}')
+
+
+def run_many(build_dir, server, count, address=None, elements='65536'):
+    env = server.client_env()
+    if address:
+        env['VTEST_SOCKET_NAME'] = address
+    program = os.path.join(build_dir, 'tests/vulkan/compute_test')
+    shader = os.path.join(build_dir, 'tests/vulkan/compute.spv')
+    clients = [subprocess.Popen([program, shader, elements], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    results = [client.communicate(timeout=600) + (client.returncode,) for client in clients]
+    failed = [r for r in results if r[2] != 0 or 'correct' not in r[0]]
+    return results, failed
+
+
+def many_clients(build_dir):
+    port = harness.free_port()
+    address = f'tcp:127.0.0.1:{port}'
+    with harness.server(build_dir, ['--listen', address]) as server:
+        for label, target, count in (('Unix', None, 32), ('TCP', address, 16)):
+            start = time.monotonic()
+            _, failed = run_many(build_dir, server, count, target)
+            print(f'{count} concurrent clients over {label}: {count - len(failed)} correct '
+                  f'in {time.monotonic() - start:.1f} s')
+            if failed:
+                raise SystemExit(f'{len(failed)} clients failed:\n{failed[0][1]}')
+        if server.process.poll() is not None:
+            raise SystemExit('the server died')
+
+
+def over_budget(build_dir):
+    # 4 MiB of blobs per client: two 256 KiB buffers fit, two 8 MiB ones do not.
+    with harness.server(build_dir, ['--max-blob-bytes', str(4 << 20)]) as server:
+        env = server.client_env()
+        program = os.path.join(build_dir, 'tests/vulkan/compute_test')
+        shader = os.path.join(build_dir, 'tests/vulkan/compute.spv')
+        greedy = subprocess.Popen([program, shader, str(2 << 20)], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        modest = subprocess.run([program, shader, '65536'], env=env, capture_output=True, text=True, timeout=300)
+        out, err = greedy.communicate(timeout=300)
+        print('over budget:', (err.strip().splitlines() or ['(nothing)'])[-1])
+        if greedy.returncode == 0:
+            raise SystemExit('the client over its budget was not refused')
+        if '-2' not in err and 'OUT_OF_DEVICE_MEMORY' not in err:
+            raise SystemExit('expected VK_ERROR_OUT_OF_DEVICE_MEMORY (-2):\n' + err)
+        if modest.returncode != 0:
+            raise SystemExit('a client within its budget failed:\n' + modest.stderr)
+        if 'budget' not in err:
+            raise SystemExit('the client was not told why it was refused:\n' + err)
+
+
+def main():
+    build_dir = os.path.abspath(sys.argv[1])
+    server_killed_while_waiting(build_dir)
+    many_clients(build_dir)
+    over_budget(build_dir)
+    print('ok')
+
+
+if __name__ == '__main__':
+    main()
