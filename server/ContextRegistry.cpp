@@ -1,11 +1,13 @@
 #include "server/ContextRegistry.h"
 
 #include "server/venus/VenusContextType.h"
+#include "server/virgl/VirglContextType.h"
 
 namespace rendersock::server {
 
 ContextRegistry::ContextRegistry(const Options& options) : options_(options) {
     types_.push_back(std::make_unique<venus::VenusContextType>(options));
+    types_.push_back(std::make_unique<virgl::VirglContextType>(options));
 }
 
 ContextRegistry::~ContextRegistry() = default;

@@ -1,0 +1,52 @@
+#pragma once
+// rendersock's own commands in the GL stream (below kFirstGlOp): what EGL
+// and GLX do on the client that the host context must follow, and what the
+// client implements on top of GL (client-side arrays, buffer mappings).
+// Same encoding as GL commands: value slots, then arrays.
+
+#include <cstdint>
+
+namespace rendersock::wire::gl {
+
+enum PrivateOp : uint32_t {
+    // api, major, minor, profile mask, flags, share context id, config id
+    // -> value: 0 or an EGL error code. First command of every context.
+    kOpCreateContext = 1,
+    // draw surface id, width, height, read surface id, width, height,
+    // config id (surface 0: none) -> value: 0 or an EGL error code.
+    kOpMakeCurrent = 2,
+    kOpDestroySurface = 3,     // surface id
+    // surface id, blob id, width, height, stride -> empty answer once the
+    // surface's pixels (BGRA, bottom row first) are in the blob.
+    kOpPresent = 4,
+    kOpGetString = 5,          // name, index (-1: glGetString) -> bytes
+    // kind, index, size, type, normalized, stride, offset; [bytes]: data
+    // for a client-side array, placed at `offset` of a scratch buffer.
+    kOpClientArray = 6,
+    // count, type, offset -> values: lowest and highest index read from
+    // the bound element array buffer.
+    kOpIndexRange = 7,
+    // target, offset, length, access -> value: 1 if mapped; [bytes]: the
+    // range's contents when access includes reading.
+    kOpMapBufferRange = 8,
+    kOpUnmapBuffer = 9,        // target; [bytes]: written data -> value
+    kOpFlushMappedRange = 10,  // target, offset, length; [bytes]: the range
+};
+
+enum ClientArrayKind : uint32_t {
+    kGenericArray = 0,  // glVertexAttribPointer; index = attribute
+    kGenericIntegerArray = 1,
+    kVertexArray = 2,
+    kNormalArray = 3,
+    kColorArray = 4,
+    kTexCoordArray = 5,  // index = texture unit
+    kSecondaryColorArray = 6,
+    kFogCoordArray = 7,
+    kEdgeFlagArray = 8,
+    kIndexArray = 9,
+    kClientArrayKinds = 10,
+};
+
+enum ContextApi : uint32_t { kApiOpenGL = 0, kApiOpenGLES = 1 };
+
+}  // namespace rendersock::wire::gl
