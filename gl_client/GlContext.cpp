@@ -315,13 +315,27 @@ const char* GlContext::string(GLenum name) {
     }
     const char* host = string(name, ~0u);
     if (!host) return nullptr;
+    const uint64_t shown = (uint64_t{name} << 32) | 0xfffffffeu;
+    if (name == GL_RENDERER) {
+        auto& renamed = strings_[shown];
+        if (renamed.empty()) renamed = std::string("rendersock: ") + host;
+        return renamed.c_str();
+    }
+    if (name == GL_SHADING_LANGUAGE_VERSION && attributes_.api == Api::OpenGL) {
+        int major = 0, minor = 0;
+        if (std::sscanf(host, "%d.%d", &major, &minor) == 2 && major * 100 + minor > kMaxGlMajor * 100 + kMaxGlMinor * 10) {
+            auto& capped = strings_[shown];
+            capped = std::to_string(kMaxGlMajor) + "." + std::to_string(kMaxGlMinor) + "0";
+            return capped.c_str();
+        }
+    }
     if (name == GL_VERSION && attributes_.api == Api::OpenGL) {
         // "4.5 (Core Profile) Mesa" -> "4.3 (Core Profile) Mesa"
         int major = 0, minor = 0;
         if (std::sscanf(host, "%d.%d", &major, &minor) == 2 &&
             (major > kMaxGlMajor || (major == kMaxGlMajor && minor > kMaxGlMinor))) {
             const char* rest = std::strchr(host, ' ');
-            auto& capped = strings_[(uint64_t{GL_VERSION} << 32) | 0xfffffffeu];
+            auto& capped = strings_[shown];
             capped = std::to_string(kMaxGlMajor) + "." + std::to_string(kMaxGlMinor) + (rest ? rest : "");
             return capped.c_str();
         }
