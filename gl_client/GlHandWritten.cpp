@@ -101,7 +101,19 @@ void prepare_elements(GLsizei count, GLenum type, const void* indices, GLint bas
     GlContext* ctx = current_context();
     if (!ctx || !ctx->has_client_arrays()) return;
     int64_t low = 0, high = -1;
-    if (ctx->buffer_bound(GL_ELEMENT_ARRAY_BUFFER)) return;  // not supported: see README
+    if (ctx->buffer_bound(GL_ELEMENT_ARRAY_BUFFER)) {
+        // Indices in a buffer: the host reads them for us (a round trip).
+        CommandWriter w = ctx->begin(gl::kOpIndexRange);
+        w.scalar<int64_t>(count);
+        w.scalar<GLenum>(type);
+        w.scalar<uint64_t>(reinterpret_cast<uint64_t>(indices));
+        ctx->end(w);
+        GlReply reply = ctx->round_trip();
+        low = reply.value<int64_t>();
+        high = reply.value<int64_t>();
+        if (high >= 0) ctx->send_client_arrays(low + basevertex, high - low + 1);
+        return;
+    }
     if (index_range(count, type, indices, low, high))
         ctx->send_client_arrays(low + basevertex, high - low + 1);
 }

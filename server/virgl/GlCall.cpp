@@ -183,19 +183,26 @@ const void* GlCall::buffer_or(uint32_t index, GLenum binding, uint64_t required,
     return in(index, required, nullable);
 }
 
-// Vertex array pointers are always offsets: into the bound array buffer,
-// or 0 (which GL keeps as a null client pointer and never reads unless
-// the array is used, which the client never does without data).
+// Vertex array pointers are always offsets into the bound array buffer.
+// A client-side array arrives as offset 0 with no buffer bound: GL would
+// keep a null client pointer and read it at a draw that uploads nothing
+// for it, so a buffer of zeros is bound for the call instead.
 const void* GlCall::attrib_offset(uint32_t index) {
     const Entry* e = entry(index, false);
     if (!e) return nullptr;
-    if (e->tag == gl::kNullArray) return nullptr;
-    if (e->tag != gl::kBufferOffset) {
+    if (e->tag != gl::kBufferOffset && e->tag != gl::kNullArray) {
         fail("a vertex array pointer must be a buffer offset");
         return nullptr;
     }
-    if (e->offset != 0 && !bound(GL_ARRAY_BUFFER_BINDING)) fail("vertex array offset without a buffer");
-    return reinterpret_cast<const void*>(static_cast<uintptr_t>(e->offset));
+    const uint64_t offset = e->tag == gl::kBufferOffset ? e->offset : 0;
+    if (!bound(GL_ARRAY_BUFFER_BINDING)) {
+        if (offset != 0) fail("vertex array offset without a buffer");
+        if (null_array_buffer_) {
+            glBindBuffer(GL_ARRAY_BUFFER, null_array_buffer_);
+            bound_null_array_buffer_ = true;
+        }
+    }
+    return reinterpret_cast<const void*>(static_cast<uintptr_t>(offset));
 }
 
 void* GlCall::output(uint32_t index, uint64_t bytes) {

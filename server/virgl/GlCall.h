@@ -104,6 +104,10 @@ public:
         if (size) append(data, size);
     }
     const Entry* input(uint32_t index) { return entry(index, false); }
+    // A buffer of zeros that stands in for a client-side array the host
+    // must never read (GL would keep a null client pointer otherwise).
+    void set_null_array_buffer(GLuint buffer) { null_array_buffer_ = buffer; }
+    bool bound_null_array_buffer() const { return bound_null_array_buffer_; }
     void put_outputs();
 
 private:
@@ -131,6 +135,8 @@ private:
     std::vector<std::byte>* reply_;
     uint32_t op_base_;
     uint32_t output_mask_;
+    GLuint null_array_buffer_ = 0;
+    bool bound_null_array_buffer_ = false;
     std::string error_;
 };
 

@@ -1,5 +1,6 @@
 #include "server/virgl/VirglContext.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -34,6 +35,7 @@ constexpr uint32_t kPrivateCount = sizeof(kPrivate) / sizeof(kPrivate[0]);
 // The process-wide current host context: several client contexts share
 // this thread, so each submit makes its own context current first.
 const VirglContext* current_owner = nullptr;
+constexpr GLsizeiptr kNullArrayBytes = 64 * 1024;
 
 Status lost(const std::string& why) { return Status::error(fb::ErrorCode::Malformed, why); }
 
@@ -98,7 +100,10 @@ Status VirglContext::execute(uint32_t op, std::span<const std::byte> body, std::
     if (!functions[index]) return lost(std::string(info.name) + " is not available on the host");
     GlCall call(body, info, functions, syncs_, reply, gl::kFirstGlOp);
     if (!call.ok()) return call.failure(info.name);
-    return info.call(call);
+    call.set_null_array_buffer(null_array_buffer());
+    Status status = info.call(call);
+    if (call.bound_null_array_buffer()) glBindBuffer(GL_ARRAY_BUFFER, 0);
+    return status;
 }
 
 Status VirglContext::execute_private(uint32_t op, GlCall& call) {
@@ -115,6 +120,7 @@ Status VirglContext::execute_private(uint32_t op, GlCall& call) {
         case gl::kOpPresent: return present(call);
         case gl::kOpGetString: return get_string(call);
         case gl::kOpClientArray: return client_array(call);
+        case gl::kOpIndexRange: return index_range(call);
         case gl::kOpMapBufferRange: return map_buffer_range(call);
         case gl::kOpUnmapBuffer: return unmap_buffer(call);
         case gl::kOpFlushMappedRange: return flush_mapped_range(call);
@@ -312,6 +318,38 @@ Status VirglContext::client_array(GlCall& call) {
     return Status::ok();
 }
 
+// The lowest and highest index a draw reads from the bound element array
+// buffer, so the client knows which part of its arrays to send.
+Status VirglContext::index_range(GlCall& call) {
+    const int64_t count = call.scalar<int64_t>(0);
+    const GLenum type = call.scalar<GLenum>(1);
+    const uint64_t offset = call.scalar<uint64_t>(2);
+    const uint32_t size = wire::gl::gl_type_size(type);
+    GLint buffer = 0, buffer_size = 0;
+    glGetIntegerv(GL_ELEMENT_ARRAY_BUFFER_BINDING, &buffer);
+    if (buffer) glGetBufferParameteriv(GL_ELEMENT_ARRAY_BUFFER, GL_BUFFER_SIZE, &buffer_size);
+    int64_t low = 0, high = -1;
+    if (buffer && size && count > 0 && offset <= uint64_t(buffer_size) &&
+        uint64_t(count) * size <= uint64_t(buffer_size) - offset) {
+        const auto bytes = static_cast<GLsizeiptr>(uint64_t(count) * size);
+        const void* data = glMapBufferRange(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLintptr>(offset), bytes, GL_MAP_READ_BIT);
+        if (data) {
+            low = INT64_MAX;
+            for (int64_t i = 0; i < count; ++i) {
+                const int64_t index = size == 1 ? static_cast<const uint8_t*>(data)[i]
+                                      : size == 2 ? static_cast<const uint16_t*>(data)[i]
+                                                  : static_cast<const uint32_t*>(data)[i];
+                low = std::min(low, index);
+                high = std::max(high, index);
+            }
+            glUnmapBuffer(GL_ELEMENT_ARRAY_BUFFER);
+        }
+    }
+    call.put_value<int64_t>(high >= 0 ? low : 0);
+    call.put_value<int64_t>(high);
+    return Status::ok();
+}
+
 // Mappings happen on the host too, so GL's own rules (and errors) about
 // mapped buffers hold; the client works on a copy that travels back.
 Status VirglContext::map_buffer_range(GlCall& call) {
@@ -352,6 +390,19 @@ Status VirglContext::flush_mapped_range(GlCall& call) {
         std::memcpy(static_cast<std::byte*>(it->second.pointer) + offset, data->data, length);
     glFlushMappedBufferRange(target, static_cast<GLintptr>(offset), static_cast<GLsizeiptr>(length));
     return Status::ok();
+}
+
+GLuint VirglContext::null_array_buffer() {
+    if (!null_array_buffer_) {
+        static const std::vector<std::byte> zeros(kNullArrayBytes);
+        GLint previous = 0;
+        glGetIntegerv(GL_ARRAY_BUFFER_BINDING, &previous);
+        glGenBuffers(1, &null_array_buffer_);
+        glBindBuffer(GL_ARRAY_BUFFER, null_array_buffer_);
+        glBufferData(GL_ARRAY_BUFFER, kNullArrayBytes, zeros.data(), GL_STATIC_DRAW);
+        glBindBuffer(GL_ARRAY_BUFFER, static_cast<GLuint>(previous));
+    }
+    return null_array_buffer_;
 }
 
 void VirglContext::fence(uint32_t /*ring*/, FenceSignal signal) {

@@ -34,11 +34,13 @@ private:
     Status present(GlCall& call);
     Status get_string(GlCall& call);
     Status client_array(GlCall& call);
+    Status index_range(GlCall& call);
     Status map_buffer_range(GlCall& call);
     Status unmap_buffer(GlCall& call);
     Status flush_mapped_range(GlCall& call);
     bool ensure_current();
     int host_major_version() const;
+    GLuint null_array_buffer();
     bool is_gles() const { return api_ == 1; }
 
     uint32_t ctx_id_;
@@ -50,6 +52,7 @@ private:
     bool full_pixel_store_ = true;
     uint32_t draw_id_ = 0, read_id_ = 0;
     SyncTable syncs_;
+    GLuint null_array_buffer_ = 0;
     std::array<GLuint, 64> scratch_buffers_{};  // client-array uploads
     struct Mapping {
         void* pointer = nullptr;

@@ -62,6 +62,17 @@ class Server:
         env.update(extra)
         return env
 
+    def gl_env(self, **extra):
+        """GL programs through our glvnd vendors: EGL by its JSON, GLX by name
+        (glvnd finds libGLX_rendersock.so.0 on the library path)."""
+        gl_client = os.path.join(self.build_dir, 'gl_client')
+        env = dict(os.environ, XDG_RUNTIME_DIR=self.folder, VTEST_SOCKET_NAME=self.socket_path,
+                   __EGL_VENDOR_LIBRARY_FILENAMES=os.path.join(gl_client, 'rendersock_egl.json'),
+                   __GLX_VENDOR_LIBRARY_NAME='rendersock',
+                   LD_LIBRARY_PATH=':'.join(filter(None, [gl_client, os.environ.get('LD_LIBRARY_PATH')])))
+        env.update(extra)
+        return env
+
 
 NATIVE_ICD = os.environ.get('RENDERSOCK_NATIVE_ICD', '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json')
 
