@@ -33,6 +33,12 @@ void CommandWriter::put(const void* data, size_t size) {
 
 void CommandWriter::in(const void* data, uint64_t bytes) {
     if (!data) return scalar(gl::kNullArray);
+    if (bytes >= gl::kBlobArrayThreshold) {
+        scalar(gl::kBlobArray);
+        scalar<uint64_t>(context_.stage_in_blob(data, bytes));
+        scalar(bytes);
+        return;
+    }
     scalar(bytes);
     put(data, bytes);
 }
@@ -48,7 +54,7 @@ void CommandWriter::string_or_length(const GLchar* text, GLsizei length) {
 }
 
 void CommandWriter::strings(const GLchar* const* texts, GLsizei count, const GLint* lengths) {
-    if (!texts || count <= 0) return scalar(gl::kNullArray);
+    if (!texts) return scalar(gl::kNullArray);
     std::string joined;
     for (GLsizei i = 0; i < count; ++i) {
         const char* text = texts[i] ? texts[i] : "";
@@ -148,9 +154,20 @@ void GlContext::flush() {
     stream_.clear();
 }
 
+uint32_t GlContext::stage_in_blob(const void* data, uint64_t bytes) {
+    const uint64_t size = (bytes + 65535) & ~uint64_t{65535};
+    auto blob = std::make_unique<client::Blob>(*transport_, size,
+                                               static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+    std::memcpy(blob->data(), data, bytes);
+    if (!blob->is_shared()) blob->flush(0, bytes);
+    staged_.push_back(std::move(blob));
+    return staged_.back()->id();
+}
+
 GlReply GlContext::round_trip() {
     client::Reply reply = transport_->submit_and_wait(0, stream_);
     stream_.clear();
+    staged_.clear();  // the host is done with every staged blob
     return GlReply(std::move(reply.frame.payload));
 }
 

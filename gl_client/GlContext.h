@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gl_client/GlTypes.h"
+#include "wire/client/Blob.h"
 #include "wire/client/Context.h"
 #include "wire/gl/GlCapset.h"
 #include "wire/gl/GlSizes.h"
@@ -120,6 +121,8 @@ public:
     void end(CommandWriter& writer);
     GlReply round_trip();
     void flush();
+    // A blob holding `bytes` bytes of `data`, kept until the next round trip.
+    uint32_t stage_in_blob(const void* data, uint64_t bytes);
 
     // EGL/GLX on top: make current (surface 0: none), present.
     int make_current(uint32_t draw, int32_t draw_w, int32_t draw_h, uint32_t read, int32_t read_w,
@@ -174,6 +177,7 @@ private:
     bool strings_filtered_ = false;
     std::string extension_string_;
     std::map<GLenum, MappedRange> mappings_;
+    std::vector<std::unique_ptr<client::Blob>> staged_;
 };
 
 // The thread's current context (EGL or GLX sets it).

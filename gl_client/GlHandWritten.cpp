@@ -253,7 +253,18 @@ void GLAPIENTRY glDrawArraysInstancedBaseInstance(GLenum mode, GLint first, GLsi
     enc_glDrawArraysInstancedBaseInstance(mode, first, count, instances, baseinstance);
 }
 void GLAPIENTRY glMultiDrawArrays(GLenum mode, const GLint* first, const GLsizei* count, GLsizei drawcount) {
-    for (GLsizei i = 0; first && count && i < drawcount; ++i) glDrawArrays(mode, first[i], count[i]);
+    GlContext* ctx = current_context();
+    if (ctx && first && count && drawcount > 0 && ctx->has_client_arrays()) {
+        // One upload covering every draw's vertices.
+        int64_t low = INT64_MAX, high = -1;
+        for (GLsizei i = 0; i < drawcount; ++i) {
+            if (count[i] <= 0) continue;
+            low = std::min<int64_t>(low, first[i]);
+            high = std::max<int64_t>(high, int64_t{first[i]} + count[i] - 1);
+        }
+        if (high >= 0) ctx->send_client_arrays(low, high - low + 1);
+    }
+    enc_glMultiDrawArrays(mode, first, count, drawcount);
 }
 void GLAPIENTRY glDrawElements(GLenum mode, GLsizei count, GLenum type, const void* indices) {
     prepare_elements(count, type, indices, 0);

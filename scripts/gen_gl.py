@@ -26,8 +26,7 @@ DENIED_EXTENSIONS = {
     'GL_EXT_semaphore', 'GL_EXT_semaphore_fd', 'GL_EXT_semaphore_win32',  # host fds
     'GL_ARB_bindless_texture', 'GL_ARB_sparse_buffer', 'GL_ARB_sparse_texture',
     'GL_EXT_external_buffer', 'GL_OES_EGL_image', 'GL_OES_EGL_image_external',
-    'GL_EXT_EGL_image_storage', 'GL_ARB_vertex_program', 'GL_ARB_fragment_program',
-    'GL_ARB_shader_objects', 'GL_ARB_vertex_shader', 'GL_ARB_fragment_shader',
+    'GL_EXT_EGL_image_storage', 'GL_ARB_shader_objects', 'GL_ARB_vertex_shader', 'GL_ARB_fragment_shader',
     'GL_ARB_cl_event', 'GL_ARB_gl_spirv', 'GL_ARB_spirv_extensions',
     'GL_MESA_framebuffer_flip_y', 'GL_ARB_ES3_2_compatibility',
 }

@@ -104,6 +104,11 @@ OVERRIDES = {
     ('glObjectPtrLabel', 'ptr'): ('sync', None),
     ('glGetObjectPtrLabel', 'ptr'): ('sync', None),
     ('glPatchParameterfv', 'values'): ('elems', 'gl_pname_values(pname)'),
+    ('glGetProgramStringARB', 'string'): ('query', '65536'),
+    # Pixel maps come from a bound pixel unpack buffer when there is one.
+    ('glPixelMapfv', 'values'): ('unpack_bytes', 'gl_elements(mapsize) * sizeof(GLfloat)'),
+    ('glPixelMapuiv', 'values'): ('unpack_bytes', 'gl_elements(mapsize) * sizeof(GLuint)'),
+    ('glPixelMapusv', 'values'): ('unpack_bytes', 'gl_elements(mapsize) * sizeof(GLushort)'),
 }
 
 IMAGE_PARAMS = re.compile(r'COMPSIZE\(format,type(,width)?(,height)?(,depth)?\)')

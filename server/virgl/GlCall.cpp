@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/Blob.h"
 #include "server/virgl/GlState.h"
 
 namespace rendersock::server::virgl {
@@ -24,7 +25,7 @@ uint64_t read_u64(const std::byte*& cursor) {
 
 GlCall::GlCall(std::span<const std::byte> body, const GlCommandInfo& info,
                const GlFunctionTable& functions, SyncTable& syncs, std::vector<std::byte>* reply,
-               uint32_t op_base)
+               uint32_t op_base, const BlobLookup* blobs)
     : functions_(functions), syncs_(syncs), reply_(reply), op_base_(op_base),
       output_mask_(info.output_mask) {
     const std::byte* cursor = body.data();
@@ -44,7 +45,21 @@ GlCall::GlCall(std::span<const std::byte> body, const GlCommandInfo& info,
         }
         Entry& e = entries_[i];
         e.tag = read_u64(cursor);
-        if (e.tag == gl::kBufferOffset) {
+        if (e.tag == gl::kBlobArray) {
+            if (end - cursor < 16 || !blobs) {
+                fail("blob array without a blob");
+                return;
+            }
+            const uint64_t id = read_u64(cursor);
+            e.tag = read_u64(cursor);
+            auto blob = id <= UINT32_MAX ? (*blobs)(static_cast<uint32_t>(id)) : nullptr;
+            if (!blob || e.tag > blob->size() || e.tag > gl::kMaxArrayBytes) {
+                fail("array " + std::to_string(i) + " names a blob it cannot use");
+                return;
+            }
+            e.data = blob->data();
+            blobs_.push_back(std::move(blob));
+        } else if (e.tag == gl::kBufferOffset) {
             if (end - cursor < 8) {
                 fail("buffer offset is missing");
                 return;
@@ -119,7 +134,7 @@ const GLchar* GlCall::string_or_length(uint32_t index, GLsizei length) {
 // A list of strings travels as one array: each string with its NUL.
 const GLchar* const* GlCall::strings(uint32_t index, GLsizei count) {
     const Entry* e = entry(index, false);
-    if (!e || count <= 0 || e->tag == gl::kNullArray) return nullptr;
+    if (!e || e->tag == gl::kNullArray) return nullptr;
     if (e->tag == gl::kBufferOffset) {
         fail("string list cannot be a buffer offset");
         return nullptr;
@@ -136,7 +151,9 @@ const GLchar* const* GlCall::strings(uint32_t index, GLsizei count) {
         string_lists_.push_back(cursor);
         cursor = static_cast<const char*>(nul) + 1;
     }
-    return string_lists_.data();
+    // An empty list is still a list (GL tells null from empty).
+    static const GLchar* const kEmpty[1] = {nullptr};
+    return string_lists_.empty() ? kEmpty : string_lists_.data();
 }
 
 bool GlCall::bound(GLenum binding) const {

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,6 +18,10 @@
 #include "server/Status.h"
 #include "wire/gl/GlSizes.h"
 #include "wire/gl/GlWire.h"
+
+namespace rendersock::server {
+class Blob;
+}
 
 namespace rendersock::server::virgl {
 
@@ -28,6 +34,8 @@ using wire::gl::gl_type_size;
 
 class GlCall;
 class SyncTable;
+// Finds the blob `id` of the calling context (null when it may not use it).
+using BlobLookup = std::function<std::shared_ptr<Blob>(uint32_t id)>;
 using GlCallFn = Status (*)(GlCall&);
 
 struct GlCommandInfo {
@@ -55,7 +63,8 @@ public:
     // Parses `body` (after the header) for a command with `slots` values
     // and the given arrays. ok() is false when it does not fit.
     GlCall(std::span<const std::byte> body, const GlCommandInfo& info, const GlFunctionTable& functions,
-           SyncTable& syncs, std::vector<std::byte>* reply, uint32_t op_base);
+           SyncTable& syncs, std::vector<std::byte>* reply, uint32_t op_base,
+           const BlobLookup* blobs = nullptr);
 
     bool ok() const { return error_.empty(); }
     Status failure(const char* command) const;
@@ -130,6 +139,7 @@ private:
     std::vector<Entry> entries_;
     std::vector<Output> outputs_;
     std::vector<const GLchar*> string_lists_;
+    std::vector<std::shared_ptr<Blob>> blobs_;  // alive while the call runs
     const GlFunctionTable& functions_;
     SyncTable& syncs_;
     std::vector<std::byte>* reply_;

@@ -98,7 +98,8 @@ Status VirglContext::execute(uint32_t op, std::span<const std::byte> body, std::
     const GlCommandInfo& info = kGlCommands[index];
     if (!ensure_current()) return lost(std::string(info.name) + " before the context was created");
     if (!functions[index]) return lost(std::string(info.name) + " is not available on the host");
-    GlCall call(body, info, functions, syncs_, reply, gl::kFirstGlOp);
+    const BlobLookup blobs = [this](uint32_t id) { return client_.find_blob(ctx_id_, id); };
+    GlCall call(body, info, functions, syncs_, reply, gl::kFirstGlOp, &blobs);
     if (!call.ok()) return call.failure(info.name);
     call.set_null_array_buffer(null_array_buffer());
     Status status = info.call(call);

@@ -21,6 +21,11 @@ static_assert(sizeof(CommandHeader) == 8);
 inline constexpr uint64_t kNullArray = ~0ull;
 inline constexpr uint64_t kBufferOffset = ~0ull - 1;
 inline constexpr uint64_t kUnknownCapacity = ~0ull - 2;  // the server sizes it
+// An input too large for the stream: a blob id and a byte count follow;
+// the bytes are at the start of that blob (which the client keeps until
+// its next synchronous command).
+inline constexpr uint64_t kBlobArray = ~0ull - 3;
+inline constexpr uint64_t kBlobArrayThreshold = 4ull << 20;
 inline constexpr uint64_t kMaxArrayBytes = 1ull << 30;
 
 inline constexpr uint64_t pad8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
