@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "GlOps.h"
 #include "gl_client/GlEntries.h"
 #include "wire/gl/PrivateOps.h"
 
@@ -295,6 +296,15 @@ void GlContext::send_client_arrays(int64_t first, int64_t count) {
         send(v.generic[i], v.generic[i].integer ? gl::kGenericIntegerArray : gl::kGenericArray, i);
     for (uint32_t i = 0; i < v.fixed.size(); ++i) send(v.fixed[i], i + 2, 0);
     for (uint32_t i = 0; i < v.texcoords.size(); ++i) send(v.texcoords[i], gl::kTexCoordArray, i);
+}
+
+uint64_t GlContext::get_integers(GLenum pname, GLint* values, uint64_t capacity) {
+    CommandWriter w = begin(wire::gl::kOp_glGetIntegerv);
+    w.scalar(pname);
+    w.out(512 * sizeof(GLint));
+    end(w);
+    GlReply reply = round_trip();
+    return std::min(reply.out(values, capacity), capacity);
 }
 
 // ---- strings ----

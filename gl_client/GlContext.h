@@ -156,6 +156,10 @@ public:
         GLbitfield access = 0;
     };
     std::map<GLenum, MappedRange>& mappings() { return mappings_; }
+    std::map<GLenum, std::vector<GLint>>& limits() { return limits_; }
+    // glGetIntegerv with the number of bytes the host wrote.
+    uint64_t get_integers(GLenum pname, GLint* values, uint64_t capacity);
+    std::pair<void*, uint64_t> select_buffer{nullptr, 0}, feedback_buffer{nullptr, 0};
     GLDEBUGPROC debug_callback = nullptr;
     const void* debug_user = nullptr;
 
@@ -178,6 +182,7 @@ private:
     std::string extension_string_;
     std::map<GLenum, MappedRange> mappings_;
     std::vector<std::unique_ptr<client::Blob>> staged_;
+    std::map<GLenum, std::vector<GLint>> limits_;
 };
 
 // The thread's current context (EGL or GLX sets it).

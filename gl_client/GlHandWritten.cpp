@@ -336,8 +336,51 @@ void GLAPIENTRY glFinish() {
 }
 GLenum GLAPIENTRY glGetError() { return enc_glGetError(); }
 
+namespace {
+
+// Implementation limits never change for a context: asked once, answered
+// from the cache after that (no round trip).
+bool is_limit(GLenum pname) {
+    switch (pname) {
+        case GL_MAX_TEXTURE_SIZE: case GL_MAX_3D_TEXTURE_SIZE: case GL_MAX_CUBE_MAP_TEXTURE_SIZE:
+        case GL_MAX_ARRAY_TEXTURE_LAYERS: case GL_MAX_TEXTURE_IMAGE_UNITS:
+        case GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS: case GL_MAX_VERTEX_TEXTURE_IMAGE_UNITS:
+        case GL_MAX_VERTEX_ATTRIBS: case GL_MAX_DRAW_BUFFERS: case GL_MAX_COLOR_ATTACHMENTS:
+        case GL_MAX_RENDERBUFFER_SIZE: case GL_MAX_SAMPLES: case GL_MAX_VIEWPORT_DIMS:
+        case GL_MAX_TEXTURE_UNITS: case GL_MAX_TEXTURE_COORDS: case GL_MAX_VARYING_COMPONENTS:
+        case GL_MAX_VARYING_VECTORS: case GL_MAX_VERTEX_UNIFORM_COMPONENTS:
+        case GL_MAX_VERTEX_UNIFORM_VECTORS: case GL_MAX_FRAGMENT_UNIFORM_COMPONENTS:
+        case GL_MAX_FRAGMENT_UNIFORM_VECTORS: case GL_MAX_UNIFORM_BUFFER_BINDINGS:
+        case GL_MAX_UNIFORM_BLOCK_SIZE: case GL_MAX_ELEMENTS_VERTICES: case GL_MAX_ELEMENTS_INDICES:
+        case GL_MAX_CLIP_PLANES: case GL_MAX_LIGHTS: case GL_MAX_LIST_NESTING:
+        case GL_MAX_TEXTURE_BUFFER_SIZE: case GL_MAX_RECTANGLE_TEXTURE_SIZE:
+        case GL_MAX_TEXTURE_LOD_BIAS: case GL_MAX_PROGRAM_TEXEL_OFFSET: case GL_MIN_PROGRAM_TEXEL_OFFSET:
+        case GL_MAX_GEOMETRY_UNIFORM_COMPONENTS: case GL_MAX_COMBINED_UNIFORM_BLOCKS:
+        case GL_MAX_VERTEX_UNIFORM_BLOCKS: case GL_MAX_FRAGMENT_UNIFORM_BLOCKS:
+        case GL_UNIFORM_BUFFER_OFFSET_ALIGNMENT: case GL_SUBPIXEL_BITS: case GL_CONTEXT_PROFILE_MASK:
+        case GL_CONTEXT_FLAGS:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 void GLAPIENTRY glGetIntegerv(GLenum pname, GLint* data) {
     GlContext* ctx = current_context();
+    if (ctx && data && is_limit(pname)) {
+        auto& cache = ctx->limits();
+        auto it = cache.find(pname);
+        if (it == cache.end()) {
+            GLint values[16];
+            const uint64_t bytes = ctx->get_integers(pname, values, sizeof(values));
+            if (bytes == 0) return;  // not a pname of this context: GL keeps its error
+            it = cache.emplace(pname, std::vector<GLint>(values, values + bytes / sizeof(GLint))).first;
+        }
+        std::copy(it->second.begin(), it->second.end(), data);
+        return;
+    }
     if (ctx && data && ctx->attributes().api == GlContext::Api::OpenGL) {
         if (pname == GL_MAJOR_VERSION || pname == GL_MINOR_VERSION) {
             enc_glGetIntegerv(pname, data);
@@ -391,6 +434,43 @@ void GLAPIENTRY glDebugMessageCallback(GLDEBUGPROC callback, const void* user) {
         ctx->debug_callback = callback;
         ctx->debug_user = user;
     }
+}
+
+// ---- selection and feedback: the host fills its own buffer, which comes
+// back into the application's when the render mode changes ----
+
+void GLAPIENTRY glSelectBuffer(GLsizei size, GLuint* buffer) {
+    GlContext* ctx = current_context();
+    if (!ctx) return;
+    ctx->select_buffer = {buffer, size > 0 ? uint64_t(size) * sizeof(GLuint) : 0};
+    CommandWriter w = ctx->begin(gl::kOpSelectBuffer);
+    w.scalar<uint32_t>(0);
+    w.scalar<GLsizei>(size);
+    w.scalar<GLenum>(0);
+    ctx->end(w);
+}
+void GLAPIENTRY glFeedbackBuffer(GLsizei size, GLenum type, GLfloat* buffer) {
+    GlContext* ctx = current_context();
+    if (!ctx) return;
+    ctx->feedback_buffer = {buffer, size > 0 ? uint64_t(size) * sizeof(GLfloat) : 0};
+    CommandWriter w = ctx->begin(gl::kOpSelectBuffer);
+    w.scalar<uint32_t>(1);
+    w.scalar<GLsizei>(size);
+    w.scalar<GLenum>(type);
+    ctx->end(w);
+}
+GLint GLAPIENTRY glRenderMode(GLenum mode) {
+    GlContext* ctx = current_context();
+    if (!ctx) return 0;
+    CommandWriter w = ctx->begin(gl::kOpRenderMode);
+    w.scalar<GLenum>(mode);
+    ctx->end(w);
+    GlReply reply = ctx->round_trip();
+    const auto result = static_cast<GLint>(reply.value<int64_t>());
+    const auto left = static_cast<GLenum>(reply.value<uint64_t>());
+    const auto& target = left == GL_SELECT ? ctx->select_buffer : ctx->feedback_buffer;
+    reply.out(left == GL_SELECT || left == GL_FEEDBACK ? target.first : nullptr, target.second);
+    return result;
 }
 
 // ---- buffer mappings: a client copy of the range, sent back at unmap ----

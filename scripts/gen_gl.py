@@ -35,7 +35,7 @@ CLIENT_ONLY = {
     'glGetString', 'glGetStringi', 'glGetPointerv', 'glGetVertexAttribPointerv',
     'glGetBufferPointerv', 'glDebugMessageCallback', 'glMapBuffer', 'glMapBufferRange',
     'glUnmapBuffer', 'glFlushMappedBufferRange', 'glMultiDrawElements',
-    'glMultiDrawElementsBaseVertex',
+    'glMultiDrawElementsBaseVertex', 'glSelectBuffer', 'glFeedbackBuffer',
 }
 
 

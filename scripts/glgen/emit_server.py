@@ -49,7 +49,9 @@ def array_expression(index, array):
     else:
         value = f'rs_call.out({index}, ({arg}) * {element_size(array.param)})' if rule == 'elems' else f'rs_call.out({index}, {arg})'
     if rule in ('elems', 'bytes') and array.direction == 'out':
-        value = f'rs_call.out({index}, ({arg}){" * " + element_size(array.param) if rule == "elems" else ""})'
+        # GL writes a string's characters and its NUL, nothing after them.
+        getter = 'out_string' if array.param.base == 'GLchar' else 'out'
+        value = f'rs_call.{getter}({index}, ({arg}){" * " + element_size(array.param) if rule == "elems" else ""})'
     return f'static_cast<{ctype}>({value})'
 
 

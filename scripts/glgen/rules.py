@@ -46,7 +46,7 @@ CLIENT_HAND_WRITTEN = {
     'glDrawElementsInstancedBaseVertex', 'glDrawElementsInstancedBaseInstance',
     'glDrawElementsInstancedBaseVertexBaseInstance', 'glDrawRangeElements',
     'glDrawRangeElementsBaseVertex', 'glMultiDrawArrays',
-    'glFinish', 'glFlush', 'glGetError', 'glGetIntegerv',
+    'glFinish', 'glFlush', 'glGetError', 'glGetIntegerv', 'glRenderMode',
 }
 
 # Pointer parameters that are offsets into a bound buffer when one is bound.
@@ -196,7 +196,10 @@ def plan_pointer(command, param, override):
         target, expression = BUFFER_OR_MEMORY['indices']
         return Array(param, 'in', 'buffer_or', (target, expression), True), None
     if 'Pointer' in name and param.name == 'pointer' and name != 'glGetPointerv':
-        # Client-side arrays never cross: gl_client/ uploads them at draws.
+        # Client-side arrays never cross: gl_client/ records them and uploads
+        # them at draws, which only its hand-written entry points do.
+        if name not in CLIENT_HAND_WRITTEN:
+            return None, 'vertex array pointer without a hand-written client entry'
         return Array(param, 'in', 'attrib_offset', None, True), None
     image = IMAGE_PARAMS.fullmatch(length)
     if image:

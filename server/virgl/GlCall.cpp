@@ -244,6 +244,12 @@ void* GlCall::out(uint32_t index, uint64_t bytes) {
     return output(index, e->tag == gl::kNullArray ? 0 : bytes);
 }
 
+void* GlCall::out_string(uint32_t index, uint64_t bytes) {
+    void* data = out(index, bytes);
+    if (data) outputs_[index].string = true;
+    return data;
+}
+
 void* GlCall::query(uint32_t index, uint64_t values, uint64_t value_size) {
     void* data = output(index, values * value_size);
     if (data) {
@@ -327,7 +333,11 @@ void GlCall::put_outputs() {
         if (!(output_mask_ & (1u << i))) continue;
         const Output& o = outputs_[i];
         const bool has_bytes = !o.bytes.empty() && !o.to_buffer;
-        const uint64_t answer = has_bytes ? std::min<uint64_t>(o.answer, o.bytes.size()) : 0;
+        uint64_t answer = has_bytes ? std::min<uint64_t>(o.answer, o.bytes.size()) : 0;
+        if (o.string && answer) {
+            const void* nul = std::memchr(o.bytes.data(), 0, answer);
+            if (nul) answer = static_cast<uint64_t>(static_cast<const std::byte*>(nul) - o.bytes.data()) + 1;
+        }
         put_value<uint64_t>(answer);
         if (answer) append(o.bytes.data(), answer);
     }

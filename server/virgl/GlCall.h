@@ -92,6 +92,7 @@ public:
     const void* attrib_offset(uint32_t index);
     // Outputs: zeroed memory the answer is taken from after the call.
     void* out(uint32_t index, uint64_t bytes);
+    void* out_string(uint32_t index, uint64_t bytes);
     void* query(uint32_t index, uint64_t values, uint64_t value_size);
     void* pack(uint32_t index, GLsizei width, GLsizei height, GLsizei depth, GLenum format, GLenum type);
     void* pack_bytes(uint32_t index, uint64_t bytes);
@@ -126,6 +127,7 @@ private:
         uint64_t value_size = 0;  // queries: size of one value
         std::vector<std::byte> first_pass;
         bool query = false;
+        bool string = false;      // answer up to and with the NUL
         bool to_buffer = false;   // written into a bound pixel-pack buffer
     };
     const Entry* entry(uint32_t index, bool output);

@@ -29,6 +29,8 @@ const GlCommandInfo kPrivate[] = {
     {"map-buffer-range", nullptr, 4, 0, 0, true},
     {"unmap-buffer", nullptr, 1, 1, 0, true},
     {"flush-mapped-range", nullptr, 3, 1, 0, false},
+    {"select-buffer", nullptr, 3, 0, 0, false},
+    {"render-mode", nullptr, 1, 0, 0, true},
 };
 constexpr uint32_t kPrivateCount = sizeof(kPrivate) / sizeof(kPrivate[0]);
 
@@ -36,6 +38,7 @@ constexpr uint32_t kPrivateCount = sizeof(kPrivate) / sizeof(kPrivate[0]);
 // this thread, so each submit makes its own context current first.
 const VirglContext* current_owner = nullptr;
 constexpr GLsizeiptr kNullArrayBytes = 64 * 1024;
+constexpr GLsizei kMaxSelectValues = 16 << 20;
 
 Status lost(const std::string& why) { return Status::error(fb::ErrorCode::Malformed, why); }
 
@@ -125,6 +128,8 @@ Status VirglContext::execute_private(uint32_t op, GlCall& call) {
         case gl::kOpMapBufferRange: return map_buffer_range(call);
         case gl::kOpUnmapBuffer: return unmap_buffer(call);
         case gl::kOpFlushMappedRange: return flush_mapped_range(call);
+        case gl::kOpSelectBuffer: return select_buffer(call);
+        case gl::kOpRenderMode: return render_mode(call);
         default: return lost(std::string(kPrivate[op].name) + " is not supported by this server");
     }
 }
@@ -358,11 +363,16 @@ Status VirglContext::map_buffer_range(GlCall& call) {
     const GLintptr offset = call.scalar<GLintptr>(1);
     const GLsizeiptr length = call.scalar<GLsizeiptr>(2);
     const GLbitfield access = call.scalar<GLbitfield>(3);
-    void* pointer = glMapBufferRange(target, offset, length, access);
+    // The client's copy goes back whole at unmap, so it must start as the
+    // buffer's contents unless the application gave those up (invalidate).
+    const GLbitfield gives_up = GL_MAP_INVALIDATE_RANGE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT | GL_MAP_UNSYNCHRONIZED_BIT;
+    const bool keep_contents = (access & GL_MAP_READ_BIT) || !(access & gives_up);
+    const GLbitfield host_access = keep_contents ? access | GL_MAP_READ_BIT : access;
+    void* pointer = glMapBufferRange(target, offset, length, host_access);
     call.put_value<uint64_t>(pointer ? 1 : 0);
     if (pointer) {
         mappings_[target] = {pointer, static_cast<uint64_t>(length)};
-        call.put_bytes(pointer, (access & GL_MAP_READ_BIT) ? static_cast<uint64_t>(length) : 0);
+        call.put_bytes(pointer, keep_contents ? static_cast<uint64_t>(length) : 0);
     } else {
         call.put_bytes(nullptr, 0);
     }
@@ -390,6 +400,38 @@ Status VirglContext::flush_mapped_range(GlCall& call) {
         length <= it->second.length - offset && data->tag >= length)
         std::memcpy(static_cast<std::byte*>(it->second.pointer) + offset, data->data, length);
     glFlushMappedBufferRange(target, static_cast<GLintptr>(offset), static_cast<GLsizeiptr>(length));
+    return Status::ok();
+}
+
+// Selection and feedback buffers are the host context's own (GL writes
+// them long after the call that names them); render_mode sends them back.
+Status VirglContext::select_buffer(GlCall& call) {
+    const bool feedback = call.scalar<uint32_t>(0) == 1;
+    const GLsizei size = call.scalar<GLsizei>(1);
+    auto& buffer = feedback ? feedback_buffer_ : select_buffer_;
+    if (size > kMaxSelectValues) return lost("select/feedback buffer too large");
+    buffer.assign(static_cast<size_t>(std::max<GLsizei>(size, 0)) + 1, 0u);
+    if (feedback)
+        glFeedbackBuffer(size, call.scalar<GLenum>(2), reinterpret_cast<GLfloat*>(buffer.data()));
+    else
+        glSelectBuffer(size, buffer.data());
+    return Status::ok();
+}
+
+Status VirglContext::render_mode(GlCall& call) {
+    GLint left = GL_RENDER;
+    glGetIntegerv(GL_RENDER_MODE, &left);
+    const GLint result = glRenderMode(call.scalar<GLenum>(0));
+    GLint now = GL_RENDER;
+    glGetIntegerv(GL_RENDER_MODE, &now);
+    const bool changed = now != left;
+    call.put_value<int64_t>(result);
+    call.put_value<uint64_t>(changed ? static_cast<uint64_t>(left) : 0);
+    const auto& buffer = left == GL_FEEDBACK ? feedback_buffer_ : select_buffer_;
+    if (changed && (left == GL_SELECT || left == GL_FEEDBACK) && !buffer.empty())
+        call.put_bytes(buffer.data(), (buffer.size() - 1) * sizeof(GLuint));
+    else
+        call.put_bytes(nullptr, 0);
     return Status::ok();
 }
 

@@ -36,6 +36,8 @@ private:
     Status client_array(GlCall& call);
     Status index_range(GlCall& call);
     Status map_buffer_range(GlCall& call);
+    Status select_buffer(GlCall& call);
+    Status render_mode(GlCall& call);
     Status unmap_buffer(GlCall& call);
     Status flush_mapped_range(GlCall& call);
     bool ensure_current();
@@ -53,6 +55,7 @@ private:
     uint32_t draw_id_ = 0, read_id_ = 0;
     SyncTable syncs_;
     GLuint null_array_buffer_ = 0;
+    std::vector<GLuint> select_buffer_, feedback_buffer_;
     std::array<GLuint, 64> scratch_buffers_{};  // client-array uploads
     struct Mapping {
         void* pointer = nullptr;

@@ -31,6 +31,12 @@ enum PrivateOp : uint32_t {
     kOpMapBufferRange = 8,
     kOpUnmapBuffer = 9,        // target; [bytes]: written data -> value
     kOpFlushMappedRange = 10,  // target, offset, length; [bytes]: the range
+    // kind (0 select, 1 feedback), size in values, feedback type: the host
+    // context gets a buffer of its own.
+    kOpSelectBuffer = 11,
+    // mode -> values: glRenderMode's result, the mode left; [bytes]: the
+    // selection or feedback buffer when that mode was left.
+    kOpRenderMode = 12,
 };
 
 enum ClientArrayKind : uint32_t {
