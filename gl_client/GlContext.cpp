@@ -15,6 +15,7 @@ namespace {
 thread_local GlContext* current = nullptr;
 constexpr size_t kFlushBytes = 256 * 1024;
 constexpr size_t kStreamRingBytes = 4 << 20;
+constexpr uint64_t kMaxStagedBytes = 64ull << 20;
 
 // GL stops at 4.3 here (see gl_client/README.md): newer versions reported
 // by the host are capped.
@@ -26,12 +27,6 @@ void set_current_context(GlContext* context) { current = context; }
 
 // ---- CommandWriter ----
 
-void CommandWriter::put(const void* data, size_t size) {
-    const size_t at = stream_.size();
-    stream_.resize(at + gl::pad8(size));
-    if (size) std::memcpy(stream_.data() + at, data, size);
-}
-
 void CommandWriter::in(const void* data, uint64_t bytes) {
     if (!data) return scalar(gl::kNullArray);
     if (bytes >= gl::kBlobArrayThreshold) {
@@ -41,7 +36,7 @@ void CommandWriter::in(const void* data, uint64_t bytes) {
         return;
     }
     scalar(bytes);
-    put(data, bytes);
+    stream_.append_padded(data, bytes);
 }
 
 void CommandWriter::string(const GLchar* text) {
@@ -112,10 +107,9 @@ uint64_t GlReply::out(void* data, uint64_t capacity) {
 // ---- GlContext ----
 
 GlContext::GlContext(client::Connection& connection, const Attributes& attributes, GlContext* share)
-    : connection_(connection), attributes_(attributes), share_(share) {
+    : connection_(connection), attributes_(attributes), share_(share), stream_(kFlushBytes + 4096) {
     transport_ = std::make_unique<client::Context>(connection_, client::fb::CapsetType::Virgl, 1, "gl");
     if (connection_.address().kind == wire::Address::Kind::Unix) transport_->enable_stream_ring(kStreamRingBytes);
-    stream_.reserve(kFlushBytes + 4096);
 }
 
 GlContext::~GlContext() {
@@ -137,9 +131,8 @@ int GlContext::create() {
 
 CommandWriter GlContext::begin(uint32_t op) {
     const size_t start = stream_.size();
-    gl::CommandHeader header{op, 0};
-    stream_.resize(start + sizeof(header));
-    std::memcpy(stream_.data() + start, &header, sizeof(header));
+    const gl::CommandHeader header{op, 0};
+    std::memcpy(stream_.extend(sizeof(header)), &header, sizeof(header));
     return CommandWriter(*this, stream_, start);
 }
 
@@ -147,28 +140,68 @@ void GlContext::end(CommandWriter& writer) {
     const uint32_t size = static_cast<uint32_t>(stream_.size() - writer.start());
     std::memcpy(stream_.data() + writer.start() + 4, &size, 4);
     if (stream_.size() >= kFlushBytes) flush();
+    // Staged blobs live until the next round trip: bound what they hold by
+    // making one (any answer means the host is done with earlier commands).
+    if (staged_bytes_ >= kMaxStagedBytes) {
+        staged_bytes_ = 0;
+        sync();
+    }
 }
 
 void GlContext::flush() {
     if (stream_.empty()) return;
-    transport_->submit(0, stream_);
+    transport_->submit(0, stream_.bytes());
     stream_.clear();
 }
 
+// Large arrays go in blobs kept in a small pool: a blob is reused once a
+// round trip has shown the host is done with it, so its pages are mapped
+// and faulted in on both sides only once.
 uint32_t GlContext::stage_in_blob(const void* data, uint64_t bytes) {
-    const uint64_t size = (bytes + 65535) & ~uint64_t{65535};
-    auto blob = std::make_unique<client::Blob>(*transport_, size,
-                                               static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+    std::unique_ptr<client::Blob> blob;
+    for (auto it = spare_.begin(); it != spare_.end(); ++it) {
+        if ((*it)->size() >= bytes) {
+            blob = std::move(*it);
+            spare_.erase(it);
+            break;
+        }
+    }
+    if (!blob) {
+        const uint64_t size = (bytes + 65535) & ~uint64_t{65535};
+        blob = std::make_unique<client::Blob>(*transport_, size,
+                                              static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+    }
     std::memcpy(blob->data(), data, bytes);
     if (!blob->is_shared()) blob->flush(0, bytes);
+    staged_bytes_ += blob->size();
     staged_.push_back(std::move(blob));
     return staged_.back()->id();
 }
 
+void GlContext::release_staged() {
+    uint64_t kept = 0;
+    for (const auto& blob : spare_) kept += blob->size();
+    for (auto& blob : staged_) {
+        if (kept + blob->size() > kMaxStagedBytes) continue;  // destroyed
+        kept += blob->size();
+        spare_.push_back(std::move(blob));
+    }
+    staged_.clear();
+    staged_bytes_ = 0;
+}
+
+void GlContext::sync() {
+    CommandWriter w = begin(gl::kOpGetString);
+    w.scalar<GLenum>(GL_VENDOR);
+    w.scalar<int32_t>(-1);
+    end(w);
+    round_trip();
+}
+
 GlReply GlContext::round_trip() {
-    client::Reply reply = transport_->submit_and_wait(0, stream_);
+    client::Reply reply = transport_->submit_and_wait(0, stream_.bytes());
     stream_.clear();
-    staged_.clear();  // the host is done with every staged blob
+    release_staged();  // the host is done with every staged blob
     return GlReply(std::move(reply.frame.payload));
 }
 
@@ -206,10 +239,7 @@ uint64_t GlContext::pack_image_bytes(int64_t w, int64_t h, int64_t d, GLenum for
 bool GlContext::buffer_bound(GLenum target) const {
     switch (target) {
         case GL_ARRAY_BUFFER: return array_buffer_ != 0;
-        case GL_ELEMENT_ARRAY_BUFFER: {
-            auto it = vaos_.find(vertex_array_);
-            return it != vaos_.end() && it->second.element_buffer != 0;
-        }
+        case GL_ELEMENT_ARRAY_BUFFER: return current_vao_->element_buffer != 0;
         case GL_PIXEL_PACK_BUFFER: return pixel_pack_buffer_ != 0;
         case GL_PIXEL_UNPACK_BUFFER: return pixel_unpack_buffer_ != 0;
         case GL_DRAW_INDIRECT_BUFFER: return draw_indirect_buffer_ != 0;
@@ -220,7 +250,7 @@ bool GlContext::buffer_bound(GLenum target) const {
 void GlContext::bind_buffer(GLenum target, GLuint buffer) {
     switch (target) {
         case GL_ARRAY_BUFFER: array_buffer_ = buffer; break;
-        case GL_ELEMENT_ARRAY_BUFFER: vaos_[vertex_array_].element_buffer = buffer; break;
+        case GL_ELEMENT_ARRAY_BUFFER: current_vao_->element_buffer = buffer; break;
         case GL_PIXEL_PACK_BUFFER: pixel_pack_buffer_ = buffer; break;
         case GL_PIXEL_UNPACK_BUFFER: pixel_unpack_buffer_ = buffer; break;
         case GL_DRAW_INDIRECT_BUFFER: draw_indirect_buffer_ = buffer; break;
@@ -234,24 +264,28 @@ void GlContext::forget_buffers(GLsizei n, const GLuint* buffers) {
         if (!b) continue;
         for (GLuint* binding : {&array_buffer_, &pixel_pack_buffer_, &pixel_unpack_buffer_, &draw_indirect_buffer_})
             if (*binding == b) *binding = 0;
-        auto& vao = vaos_[vertex_array_];
-        if (vao.element_buffer == b) vao.element_buffer = 0;
+        if (current_vao_->element_buffer == b) current_vao_->element_buffer = 0;
+        arrays_changed();  // arrays in a deleted buffer become client arrays
     }
 }
 
 void GlContext::forget_vertex_arrays(GLsizei n, const GLuint* arrays) {
     for (GLsizei i = 0; arrays && i < n; ++i) {
-        if (arrays[i] == vertex_array_) vertex_array_ = 0;
-        if (arrays[i]) vaos_.erase(arrays[i]);
+        if (!arrays[i]) continue;
+        if (arrays[i] == vertex_array_) bind_vertex_array(0);
+        vaos_.erase(arrays[i]);
     }
 }
 
 bool GlContext::has_client_arrays() {
+    if (arrays_known_) return has_client_arrays_;
+    arrays_known_ = true;
     const auto& v = vertex_arrays();
     auto client = [](const ClientArray& a) { return a.enabled && !a.in_buffer; };
-    return std::any_of(v.generic.begin(), v.generic.end(), client) ||
-           std::any_of(v.fixed.begin(), v.fixed.end(), client) ||
-           std::any_of(v.texcoords.begin(), v.texcoords.end(), client);
+    has_client_arrays_ = std::any_of(v.generic.begin(), v.generic.end(), client) ||
+                         std::any_of(v.fixed.begin(), v.fixed.end(), client) ||
+                         std::any_of(v.texcoords.begin(), v.texcoords.end(), client);
+    return has_client_arrays_;
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gl_client/GlTypes.h"
+#include "gl_client/StreamBuffer.h"
 #include "wire/client/Blob.h"
 #include "wire/client/Context.h"
 #include "wire/gl/GlCapset.h"
@@ -26,14 +27,14 @@ class GlContext;
 // when the context ends it.
 class CommandWriter {
 public:
-    CommandWriter(GlContext& context, std::vector<std::byte>& stream, size_t start)
+    CommandWriter(GlContext& context, StreamBuffer& stream, size_t start)
         : context_(context), stream_(stream), start_(start) {}
 
     template <typename T>
     void scalar(T value) {
         uint64_t slot = 0;
         std::memcpy(&slot, &value, sizeof(T));
-        put(&slot, 8);
+        std::memcpy(stream_.extend(8), &slot, 8);
     }
     void sync(const void* sync) { scalar(reinterpret_cast<uint64_t>(sync)); }
     void in(const void* data, uint64_t bytes);
@@ -50,10 +51,8 @@ public:
     size_t start() const { return start_; }
 
 private:
-    void put(const void* data, size_t size);
-
     GlContext& context_;
-    std::vector<std::byte>& stream_;
+    StreamBuffer& stream_;
     size_t start_;
 };
 
@@ -121,6 +120,8 @@ public:
     void end(CommandWriter& writer);
     GlReply round_trip();
     void flush();
+    // Waits until the host has executed everything sent so far.
+    void sync();
     // A blob holding `bytes` bytes of `data`, kept until the next round trip.
     uint32_t stage_in_blob(const void* data, uint64_t bytes);
 
@@ -136,9 +137,15 @@ public:
     wire::gl::PixelStore& store(bool pack) { return pack ? pack_ : unpack_; }
     void bind_buffer(GLenum target, GLuint buffer);
     void forget_buffers(GLsizei n, const GLuint* buffers);
-    void bind_vertex_array(GLuint array) { vertex_array_ = array; }
+    void bind_vertex_array(GLuint array) {
+        vertex_array_ = array;
+        current_vao_ = &vaos_[array];
+        arrays_changed();
+    }
+    // Vertex array state changed: has_client_arrays() looks again.
+    void arrays_changed() { arrays_known_ = false; }
     void forget_vertex_arrays(GLsizei n, const GLuint* arrays);
-    VertexArrayState& vertex_arrays() { return vaos_[vertex_array_]; }
+    VertexArrayState& vertex_arrays() { return *current_vao_; }
     GLenum client_active_texture = GL_TEXTURE0;
     // Uploads enabled client-side arrays for a draw reading vertices
     // [first, first + count).
@@ -165,23 +172,28 @@ public:
 
 private:
     void filter_strings();
+    void release_staged();
 
     client::Connection& connection_;
     Attributes attributes_;
     GlContext* share_;
     std::unique_ptr<client::Context> transport_;
-    std::vector<std::byte> stream_;
+    StreamBuffer stream_;
     wire::gl::PixelStore unpack_, pack_;
     GLuint array_buffer_ = 0, pixel_pack_buffer_ = 0, pixel_unpack_buffer_ = 0;
     GLuint draw_indirect_buffer_ = 0;
     GLuint vertex_array_ = 0;
     std::map<GLuint, VertexArrayState> vaos_;
+    VertexArrayState* current_vao_ = &vaos_[0];  // map nodes do not move
+    bool arrays_known_ = false;
+    bool has_client_arrays_ = false;
     std::map<uint64_t, std::string> strings_;
     std::vector<std::string> extensions_;
     bool strings_filtered_ = false;
     std::string extension_string_;
     std::map<GLenum, MappedRange> mappings_;
-    std::vector<std::unique_ptr<client::Blob>> staged_;
+    std::vector<std::unique_ptr<client::Blob>> staged_, spare_;
+    uint64_t staged_bytes_ = 0;
     std::map<GLenum, std::vector<GLint>> limits_;
 };
 

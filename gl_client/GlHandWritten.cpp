@@ -64,6 +64,7 @@ bool record(ClientArray* a, GLint size, GLenum type, GLboolean normalized, bool 
             const void* pointer) {
     GlContext* ctx = current_context();
     if (!ctx || !a) return false;
+    ctx->arrays_changed();
     a->size = size;
     a->type = type;
     a->normalized = normalized;
@@ -220,10 +221,12 @@ void GLAPIENTRY glIndexPointer(GLenum type, GLsizei stride, const void* pointer)
 
 void GLAPIENTRY glEnableClientState(GLenum array) {
     if (ClientArray* a = fixed_array(array)) a->enabled = true;
+    if (GlContext* ctx = current_context()) ctx->arrays_changed();
     enc_glEnableClientState(array);
 }
 void GLAPIENTRY glDisableClientState(GLenum array) {
     if (ClientArray* a = fixed_array(array)) a->enabled = false;
+    if (GlContext* ctx = current_context()) ctx->arrays_changed();
     enc_glDisableClientState(array);
 }
 void GLAPIENTRY glClientActiveTexture(GLenum texture) {
@@ -231,11 +234,17 @@ void GLAPIENTRY glClientActiveTexture(GLenum texture) {
     enc_glClientActiveTexture(texture);
 }
 void GLAPIENTRY glEnableVertexAttribArray(GLuint index) {
-    if (GlContext* ctx = current_context(); ctx && index < 16) ctx->vertex_arrays().generic[index].enabled = true;
+    if (GlContext* ctx = current_context(); ctx && index < 16) {
+        ctx->vertex_arrays().generic[index].enabled = true;
+        ctx->arrays_changed();
+    }
     enc_glEnableVertexAttribArray(index);
 }
 void GLAPIENTRY glDisableVertexAttribArray(GLuint index) {
-    if (GlContext* ctx = current_context(); ctx && index < 16) ctx->vertex_arrays().generic[index].enabled = false;
+    if (GlContext* ctx = current_context(); ctx && index < 16) {
+        ctx->vertex_arrays().generic[index].enabled = false;
+        ctx->arrays_changed();
+    }
     enc_glDisableVertexAttribArray(index);
 }
 
@@ -327,12 +336,7 @@ void GLAPIENTRY glFinish() {
     GlContext* ctx = current_context();
     if (!ctx) return;
     enc_glFinish();
-    (void)enc_glGetError;  // keep the generated one reachable for glGetError below
-    CommandWriter w = ctx->begin(gl::kOpGetString);
-    w.scalar<GLenum>(GL_VENDOR);
-    w.scalar<int32_t>(-1);
-    ctx->end(w);
-    ctx->round_trip();
+    ctx->sync();
 }
 GLenum GLAPIENTRY glGetError() { return enc_glGetError(); }
 

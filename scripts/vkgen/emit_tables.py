@@ -35,7 +35,7 @@ def _field_row(model, owner, field, offset_expr, indices):
     return (f'    {{static_cast<uint32_t>({offset_expr}), {FIELD_KIND[field.kind]}, '
             f'LenKind::{field.len_kind}, '
             f'{field.elem_size}, {_flags(field)}, {type_index}, {field.fixed_count}, '
-            f'{field.len_field}, static_cast<uint16_t>({deref}), "{field.name}"}},\n')
+            f'{field.len_field}, static_cast<uint16_t>({deref}), {field.stride_field}, "{field.name}"}},\n')
 
 
 def struct_order(model):

@@ -31,6 +31,7 @@ class Field:
     len_deref: str = ''    # member of the pointee for Deref lengths
     optional: bool = False
     output: bool = False   # written by the callee (command parameters only)
+    stride_field: int = -1  # the elements lie this parameter's value apart (vk.xml stride=), or -1
 
 
 @dataclass
@@ -90,6 +91,23 @@ def _length(member, members):
     raise Unsupported(f'length expression "{first}"')
 
 
+def _stride(member, members, is_param):
+    """The index of the parameter whose value is the distance in bytes
+    between the elements of `member` (vk.xml `stride=`), or -1 when they are
+    packed. Such arrays travel packed and the server hands the host the
+    packed stride (wire/venus/Decoder.cpp); that is done for the input
+    parameters of commands only."""
+    if not member.stride:
+        return -1
+    names = [m.name for m in members]
+    if not is_param or not member.const or member.stride not in names:
+        raise Unsupported(f'strided array {member.name}')
+    source = members[names.index(member.stride)]
+    if source.pointer_depth or source.array or source.type != 'uint32_t':
+        raise Unsupported(f'stride {member.stride} of {member.name}')
+    return names.index(member.stride)
+
+
 def _field(registry, member, members, structs_ok, is_param):
     """Describes one member/parameter, or raises Unsupported."""
     if member.bitfield:
@@ -122,6 +140,8 @@ def _field(registry, member, members, structs_ok, is_param):
     length, length_field, deref = _length(member, members)
     optional = member.optional
     output = is_param and not member.const
+    if member.stride and (type_name in ('char', 'void') or not (scalar or type_name in registry.structs)):
+        raise Unsupported(f'strided array of {type_name}')  # only scalars and structs are restrided
     if type_name == 'char' and member.pointer_depth == 1 and length == 'Null':
         return Field(member.name, 'String', optional=optional)
     if type_name == 'char' and member.pointer_depth == 2 and member.len[-1:] == ['null-terminated']:
@@ -137,14 +157,16 @@ def _field(registry, member, members, structs_ok, is_param):
         raise Unsupported('void pointer without a length')
     if scalar:
         return Field(member.name, 'PtrScalar', elem_size=scalar, len_kind=length,
-                     len_field=length_field, len_deref=deref, optional=optional, output=output)
+                     len_field=length_field, len_deref=deref, optional=optional, output=output,
+                     stride_field=_stride(member, members, is_param))
     if type_name in registry.handles:
         return Field(member.name, 'PtrHandle', type_name=type_name, len_kind=length,
                      len_field=length_field, len_deref=deref, optional=optional, output=output)
     if type_name in registry.structs:
         structs_ok(type_name)
         return Field(member.name, 'PtrStruct', type_name=type_name, len_kind=length,
-                     len_field=length_field, len_deref=deref, optional=optional, output=output)
+                     len_field=length_field, len_deref=deref, optional=optional, output=output,
+                     stride_field=_stride(member, members, is_param))
     raise Unsupported(f'pointer to {type_name}')
 
 

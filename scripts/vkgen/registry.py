@@ -28,6 +28,7 @@ class Member:
     optional: bool
     bitfield: bool
     values: str | None   # sType value for the sType member
+    stride: str | None = None  # array elements lie this member's value apart (vk.xml stride=)
 
 
 @dataclass
@@ -114,6 +115,7 @@ def _parse_member(element, constants):
         optional=(element.get('optional') or '').startswith('true'),
         bitfield=':' in tail,
         values=element.get('values'),
+        stride=element.get('stride'),
     )
 
 

@@ -36,8 +36,12 @@ GlCall::GlCall(std::span<const std::byte> body, const GlCommandInfo& info,
     }
     slots_ = cursor;
     cursor += uint64_t{info.slots} * 8;
-    entries_.resize(info.arrays);
-    outputs_.resize(info.arrays);
+    if (info.arrays > kMaxArrays) {
+        fail("too many arrays");
+        return;
+    }
+    entry_count_ = info.arrays;
+    if (info.output_mask) outputs_.resize(info.arrays);  // only synchronous commands pay for it
     for (uint32_t i = 0; i < info.arrays; ++i) {
         if (end - cursor < 8) {
             fail("array " + std::to_string(i) + " is missing");
@@ -87,7 +91,7 @@ Status GlCall::failure(const char* command) const {
 }
 
 const GlCall::Entry* GlCall::entry(uint32_t index, bool /*output*/) {
-    if (index >= entries_.size()) {
+    if (index >= entry_count_) {
         fail("array index out of range");
         return nullptr;
     }

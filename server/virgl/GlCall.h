@@ -7,6 +7,7 @@
 
 #include <epoxy/gl.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -138,7 +139,9 @@ private:
     void* output(uint32_t index, uint64_t bytes);
 
     const std::byte* slots_ = nullptr;
-    std::vector<Entry> entries_;
+    static constexpr uint32_t kMaxArrays = 16;
+    std::array<Entry, kMaxArrays> entries_{};
+    uint32_t entry_count_ = 0;
     std::vector<Output> outputs_;
     std::vector<const GLchar*> string_lists_;
     std::vector<std::shared_ptr<Blob>> blobs_;  // alive while the call runs

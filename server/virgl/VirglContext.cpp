@@ -45,7 +45,8 @@ Status lost(const std::string& why) { return Status::error(fb::ErrorCode::Malfor
 }  // namespace
 
 VirglContext::VirglContext(const ContextCreateInfo& info, std::shared_ptr<EglHost> host)
-    : ctx_id_(info.ctx_id), client_(info.host), host_(std::move(host)) {}
+    : ctx_id_(info.ctx_id), client_(info.host), host_(std::move(host)),
+      blobs_([this](uint32_t id) { return client_.find_blob(ctx_id_, id); }) {}
 
 VirglContext::~VirglContext() {
     if (context_ == EGL_NO_CONTEXT) return;
@@ -101,8 +102,7 @@ Status VirglContext::execute(uint32_t op, std::span<const std::byte> body, std::
     const GlCommandInfo& info = kGlCommands[index];
     if (!ensure_current()) return lost(std::string(info.name) + " before the context was created");
     if (!functions[index]) return lost(std::string(info.name) + " is not available on the host");
-    const BlobLookup blobs = [this](uint32_t id) { return client_.find_blob(ctx_id_, id); };
-    GlCall call(body, info, functions, syncs_, reply, gl::kFirstGlOp, &blobs);
+    GlCall call(body, info, functions, syncs_, reply, gl::kFirstGlOp, &blobs_);
     if (!call.ok()) return call.failure(info.name);
     call.set_null_array_buffer(null_array_buffer());
     Status status = info.call(call);

@@ -54,6 +54,7 @@ private:
     bool full_pixel_store_ = true;
     uint32_t draw_id_ = 0, read_id_ = 0;
     SyncTable syncs_;
+    BlobLookup blobs_;
     GLuint null_array_buffer_ = 0;
     std::vector<GLuint> select_buffer_, feedback_buffer_;
     std::array<GLuint, 64> scratch_buffers_{};  // client-array uploads

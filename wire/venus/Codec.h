@@ -10,6 +10,8 @@
 //   Handle       u64 object id (0 = VK_NULL_HANDLE), fixed_count times
 //   PNext        { u32 sType, struct } ... u32 0
 //   Ptr*         u32 count (kNull for a null pointer), then the elements
+//                (always packed: a strided array is gathered by the encoder,
+//                and the decoder sets its stride parameter to the packed size)
 //   String       u32 length (kNull for null), bytes without the terminator
 //   StringArray  u32 count, then that many Strings
 //   PtrBytes     u64 byte count (kNull64 for null), then the bytes
@@ -49,6 +51,9 @@ struct Field {
     uint16_t fixed_count;
     int16_t len_field;      // index of the field holding the count, or -1
     uint16_t deref_offset;  // Deref: offset of the count inside the pointee
+    int16_t stride_field;   // Ptr*: index of the parameter holding the distance in bytes
+                            // between the application's elements (vk.xml stride=), or -1
+                            // when they are packed
     const char* name;
 };
 

@@ -44,6 +44,13 @@ bool Decoder::command_params(const CommandType& command, uint64_t* slots) {
         if (!field(param, command.params, base, true, shape_only))
             return fail(std::string(command.name) + "." + param.name + ": " + error_);
     }
+    // Strided arrays arrived packed: the host gets the packed stride.
+    for (uint16_t i = 0; i < command.param_count; ++i) {
+        const Field& param = command.params[i];
+        if (param.stride_field < 0) continue;
+        const auto packed = static_cast<uint32_t>(element_size(param));
+        std::memcpy(base + command.params[param.stride_field].offset, &packed, sizeof(packed));
+    }
     return true;
 }
 

@@ -139,7 +139,7 @@ void Encoder::field(const Field& field, const Field* fields, uint16_t /*count*/,
     }
 }
 
-void Encoder::pointer(const Field& field, const Field* /*fields*/, const std::byte* base,
+void Encoder::pointer(const Field& field, const Field* fields, const std::byte* base,
                       bool shape_only, uint64_t elements) {
     const auto* data = static_cast<const std::byte*>(pointer_at(base, field));
     if (field.kind == FieldKind::PtrBytes) {
@@ -157,9 +157,18 @@ void Encoder::pointer(const Field& field, const Field* /*fields*/, const std::by
     }
     if (elements >= kNull) throw std::length_error("array too long to encode");
     put(static_cast<uint32_t>(elements));
+    // The application's elements lie `stride` bytes apart; they travel packed.
+    const uint64_t stride = field.stride_field < 0 ? element_size(field)
+                                                   : unsigned_at(base + fields[field.stride_field].offset,
+                                                                 fields[field.stride_field].elem_size);
     switch (field.kind) {
         case FieldKind::PtrScalar:
-            if (!shape_only) put_bytes(data, elements * field.elem_size);
+            if (shape_only) return;
+            if (stride == field.elem_size) {
+                put_bytes(data, elements * field.elem_size);
+                return;
+            }
+            for (uint64_t i = 0; i < elements; ++i) put_bytes(data + i * stride, field.elem_size);
             return;
         case FieldKind::PtrHandle:
             for (uint64_t i = 0; i < elements; ++i) {
@@ -174,7 +183,7 @@ void Encoder::pointer(const Field& field, const Field* /*fields*/, const std::by
             // (or sType) says what to fill; plain ones need just the count.
             const bool has_chain = type.stype != 0;
             if (shape_only && !has_chain) return;
-            for (uint64_t i = 0; i < elements; ++i) struct_value(type, data + i * type.size);
+            for (uint64_t i = 0; i < elements; ++i) struct_value(type, data + i * stride);
             return;
         }
         default: return;
