@@ -48,6 +48,11 @@ def main():
         through = run([wrapper, '--', 'vulkaninfo', '--summary'], env)
         if through.returncode != 0 or 'rendersock: ' not in through.stdout:
             raise SystemExit('rendersock-run -- vulkaninfo failed:\n' + through.stdout + through.stderr)
+        egl = run([wrapper, '--', 'eglinfo'], env)
+        if egl.returncode != 0 or 'EGL vendor string: rendersock' not in egl.stdout:
+            raise SystemExit('rendersock-run -- eglinfo did not use the installed EGL vendor:\n' +
+                             egl.stdout[:3000] + egl.stderr)
+        print('rendersock-run points GL programs at the installed EGL vendor')
         status = run([wrapper, '--', 'sh', '-c', 'exit 7'], env)
         if status.returncode != 7:
             raise SystemExit(f'rendersock-run returned {status.returncode}, the command 7')
