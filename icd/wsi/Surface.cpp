@@ -8,6 +8,8 @@
 #include <vulkan/vulkan_xcb.h>
 #include <vulkan/vulkan_xlib.h>
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <vector>
 
@@ -138,6 +140,35 @@ VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceSurfaceFormatsKHR(VkPhysicalDevi
 VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceSurfacePresentModesKHR(VkPhysicalDevice, VkSurfaceKHR,
                                                                        uint32_t* count, VkPresentModeKHR* out) {
     return fill(kPresentModes, static_cast<uint32_t>(std::size(kPresentModes)), count, out);
+}
+
+// Device groups (VK_KHR_swapchain on Vulkan 1.1, VK_KHR_device_group with
+// VK_KHR_surface): the device is never part of a larger group, so it presents
+// its own images, to the whole window.
+
+VKAPI_ATTR VkResult VKAPI_CALL GetDeviceGroupPresentCapabilitiesKHR(VkDevice,
+                                                                    VkDeviceGroupPresentCapabilitiesKHR* caps) {
+    std::fill(std::begin(caps->presentMask), std::end(caps->presentMask), 0u);
+    caps->presentMask[0] = 1;  // device 0 presents its own images
+    caps->modes = VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR;
+    return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetDeviceGroupSurfacePresentModesKHR(VkDevice, VkSurfaceKHR handle,
+                                                                    VkDeviceGroupPresentModeFlagsKHR* modes) {
+    const Surface& surface = *surface_of(handle);
+    VkExtent2D extent{};
+    if (surface.kind == Surface::Kind::Xcb && !window_extent(surface, extent)) return VK_ERROR_SURFACE_LOST_KHR;
+    *modes = VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR;
+    return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDevicePresentRectanglesKHR(VkPhysicalDevice, VkSurfaceKHR handle,
+                                                                     uint32_t* count, VkRect2D* out) {
+    const Surface& surface = *surface_of(handle);
+    VkRect2D whole{{0, 0}, {0xFFFFFFFF, 0xFFFFFFFF}};  // headless: no size of its own
+    if (surface.kind == Surface::Kind::Xcb && !window_extent(surface, whole.extent)) return VK_ERROR_SURFACE_LOST_KHR;
+    return fill(&whole, 1, count, out);
 }
 
 }  // namespace rendersock::icd::wsi

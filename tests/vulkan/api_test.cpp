@@ -2,10 +2,11 @@
 // observable and deterministic: secondary command buffers, queries, pipeline
 // caches, events, timeline semaphores, descriptor update templates,
 // specialization and push constants, transfer/blit/resolve operations,
-// dynamic state, resource and format queries, and submissions from several
-// threads. Every observed result is written, labelled, to a text file, so
-// that a native run and a run through rendersock can be compared byte for
-// byte; results that can be predicted are also checked on the CPU.
+// dynamic state, multi-draws with strided arrays, resource and format
+// queries, and submissions from several threads. Every observed result is
+// written, labelled, to a text file, so that a native run and a run through
+// rendersock can be compared byte for byte; results that can be predicted
+// are also checked on the CPU.
 // Nothing timing- or address-dependent goes into the file.
 // usage: api_test DRAW_VERT.spv DRAW_FRAG.spv TEMPLATE_COMP.spv OUT.txt
 #include "api/ApiSupport.h"
@@ -84,6 +85,20 @@ void create_context(Context& ctx) {
         std::fprintf(stderr, "missing a required feature (timelineSemaphore, dynamicRendering, synchronization2)\n");
         std::exit(1);
     }
+    // VK_EXT_multi_draw, where the device has it (Zink records its draws with it).
+    uint32_t device_extension_count = 0;
+    VK_CHECK(vkEnumerateDeviceExtensionProperties(ctx.physical_device, nullptr, &device_extension_count, nullptr));
+    std::vector<VkExtensionProperties> device_extensions(device_extension_count);
+    VK_CHECK(vkEnumerateDeviceExtensionProperties(ctx.physical_device, nullptr, &device_extension_count,
+                                                  device_extensions.data()));
+    for (const auto& extension : device_extensions)
+        if (std::strcmp(extension.extensionName, VK_EXT_MULTI_DRAW_EXTENSION_NAME) == 0) {
+            VkPhysicalDeviceMultiDrawFeaturesEXT multi_draw{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MULTI_DRAW_FEATURES_EXT};
+            VkPhysicalDeviceFeatures2 query{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+            query.pNext = &multi_draw;
+            vkGetPhysicalDeviceFeatures2(ctx.physical_device, &query);
+            ctx.multi_draw = multi_draw.multiDraw;
+        }
     ctx.enabled.pipelineStatisticsQuery = supported.features.pipelineStatisticsQuery;
     ctx.enabled.occlusionQueryPrecise = supported.features.occlusionQueryPrecise;
     ctx.enabled.wideLines = supported.features.wideLines;
@@ -97,7 +112,10 @@ void create_context(Context& ctx) {
     queue_info.queueFamilyIndex = ctx.queue_family;
     queue_info.queueCount = 1;
     queue_info.pQueuePriorities = &priority;
+    VkPhysicalDeviceMultiDrawFeaturesEXT multi_draw{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MULTI_DRAW_FEATURES_EXT};
+    multi_draw.multiDraw = VK_TRUE;
     VkPhysicalDeviceVulkan13Features features13{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
+    features13.pNext = ctx.multi_draw ? &multi_draw : nullptr;
     features13.dynamicRendering = VK_TRUE;
     features13.synchronization2 = VK_TRUE;
     VkPhysicalDeviceVulkan12Features features12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
@@ -110,6 +128,11 @@ void create_context(Context& ctx) {
     device_info.pNext = &features;
     device_info.queueCreateInfoCount = 1;
     device_info.pQueueCreateInfos = &queue_info;
+    const char* multi_draw_extension = VK_EXT_MULTI_DRAW_EXTENSION_NAME;
+    if (ctx.multi_draw) {
+        device_info.enabledExtensionCount = 1;
+        device_info.ppEnabledExtensionNames = &multi_draw_extension;
+    }
     VK_CHECK(vkCreateDevice(ctx.physical_device, &device_info, nullptr, &ctx.device));
     vkGetDeviceQueue(ctx.device, ctx.queue_family, 0, &ctx.queue);
 }
@@ -155,6 +178,7 @@ int main(int argc, char** argv) {
     test_timeline(ctx);
     test_image_operations(ctx);
     test_dynamic_state(ctx);
+    test_multi_draw(ctx);
     test_resource_queries(ctx);
     test_threads(ctx);
 

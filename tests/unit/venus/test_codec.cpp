@@ -298,3 +298,51 @@ TEST_CASE("flat commands encode exactly as the table walk would decode them") {
         }
     }
 }
+
+TEST_CASE("strided arrays travel packed and reach the host with the packed stride") {
+    // vk.xml: pVertexInfo / pIndexInfo elements lie `stride` bytes apart
+    // (Zink passes 12 for the 8-byte VkMultiDrawInfoEXT).
+    TestHandles handles;
+    handles.live = {{5, handle_index("VkCommandBuffer")}};
+    struct Padded {
+        VkMultiDrawInfoEXT info;
+        uint32_t junk[2];
+    };
+    const Padded draws[3] = {{{0, 3}, {0xdead, 0xbeef}}, {{3, 6}, {0xdead, 0xbeef}}, {{9, 4}, {0xdead, 0xbeef}}};
+    static_assert(sizeof(Padded) == 16);
+    auto stream = encode("vkCmdDrawMultiEXT", handles, 5, 3, slot(draws), 2, 1, sizeof(Padded));
+    Arena arena;
+    Decoder decoder(params_of(stream), arena, handles);
+    uint64_t slots[6] = {};
+    REQUIRE_MESSAGE(decoder.command_params(command_types()[command_index("vkCmdDrawMultiEXT")], slots),
+                    decoder.error());
+    CHECK(decoder.remaining() == 0);
+    CHECK(slots[5] == sizeof(VkMultiDrawInfoEXT));
+    const auto* packed = reinterpret_cast<const VkMultiDrawInfoEXT*>(slots[2]);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(packed[i].firstVertex == draws[i].info.firstVertex);
+        CHECK(packed[i].vertexCount == draws[i].info.vertexCount);
+    }
+    CHECK(slots[3] == 2);
+    CHECK(slots[4] == 1);
+
+    struct PaddedIndexed {
+        VkMultiDrawIndexedInfoEXT info;
+        uint32_t junk;
+    };
+    const PaddedIndexed indexed[2] = {{{0, 6, 0}, 0xdead}, {{6, 3, -2}, 0xbeef}};
+    const int32_t vertex_offset = 7;
+    auto indexed_stream = encode("vkCmdDrawMultiIndexedEXT", handles, 5, 2, slot(indexed), 1, 0,
+                                 sizeof(PaddedIndexed), slot(&vertex_offset));
+    Decoder indexed_decoder(params_of(indexed_stream), arena, handles);
+    uint64_t indexed_slots[7] = {};
+    REQUIRE_MESSAGE(indexed_decoder.command_params(command_types()[command_index("vkCmdDrawMultiIndexedEXT")],
+                                                   indexed_slots),
+                    indexed_decoder.error());
+    CHECK(indexed_slots[5] == sizeof(VkMultiDrawIndexedInfoEXT));
+    const auto* packed_indexed = reinterpret_cast<const VkMultiDrawIndexedInfoEXT*>(indexed_slots[2]);
+    CHECK(packed_indexed[1].firstIndex == 6);
+    CHECK(packed_indexed[1].indexCount == 3);
+    CHECK(packed_indexed[1].vertexOffset == -2);
+    CHECK(*reinterpret_cast<const int32_t*>(indexed_slots[6]) == 7);
+}

@@ -87,6 +87,7 @@ struct Context {
     VkPhysicalDeviceProperties properties{};
     VkPhysicalDeviceMemoryProperties memory{};
     VkPhysicalDeviceFeatures enabled{};
+    bool multi_draw = false;  // VK_EXT_multi_draw enabled
     VkShaderModule draw_vert = VK_NULL_HANDLE, draw_frag = VK_NULL_HANDLE, template_comp = VK_NULL_HANDLE;
 
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const {
@@ -461,6 +462,7 @@ void test_events(Context& ctx);
 void test_timeline(Context& ctx);
 void test_image_operations(Context& ctx);
 void test_dynamic_state(Context& ctx);
+void test_multi_draw(Context& ctx);
 void test_resource_queries(Context& ctx);
 void test_threads(Context& ctx);
 
