@@ -28,9 +28,9 @@ def array_expression(index, array):
     elif rule == 'strings':
         return f'const_cast<{ctype}>(rs_call.strings({index}, {arg}))'
     elif rule == 'unpack':
-        value = f'rs_call.unpack({index}, {", ".join(arg)})'
+        value = f'rs_call.unpack({index}, {", ".join(arg)}, {nullable})'
     elif rule == 'unpack_bytes':
-        value = f'rs_call.unpack_bytes({index}, {arg})'
+        value = f'rs_call.unpack_bytes({index}, {arg}, {nullable})'
     elif rule == 'buffer_or':
         target, expression = arg
         value = f'rs_call.buffer_or({index}, {target}_BINDING, {expression}, {nullable})'

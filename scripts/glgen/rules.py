@@ -15,8 +15,19 @@ SCALARS = {
 }
 QUERY_CAPACITY = 512  # values a pname-dependent query may write
 
-# Input arrays a null pointer is valid for (GL reads nothing then).
-NULLABLE = {'data', 'pixels', 'img', 'length', 'indices', 'userParam', 'lengths', 'ids', 'value'}
+# Input arrays a null pointer is valid for (GL reads nothing then): by
+# command prefix and parameter. Any other input that must hold bytes and
+# arrives null ends the context, since GL would read through it.
+NULLABLE_INPUTS = {
+    ('glBufferData', 'data'), ('glNamedBufferData', 'data'), ('glTexImage', 'pixels'),
+    ('glTextureImage', 'pixels'), ('glClearBufferData', 'data'), ('glClearBufferSubData', 'data'),
+    ('glClearTexImage', 'data'), ('glClearTexSubImage', 'data'), ('glClearNamedBuffer', 'data'),
+    ('glCompressedTexImage', 'data'), ('glDebugMessageControl', 'ids'), ('glBitmap', 'bitmap'),
+}
+
+
+def nullable_input(command_name, param_name):
+    return any(command_name.startswith(prefix) and param_name == name for prefix, name in NULLABLE_INPUTS)
 
 # Commands that are not generated at all: the client implements them
 # itself (or on top of other commands), or they cannot cross a process
@@ -181,10 +192,12 @@ def plan_command(command):
 def plan_pointer(command, param, override):
     name, length = command.name, param.length or ''
     direction = 'in' if param.const else 'out'
-    nullable = param.name in NULLABLE or direction == 'out'
+    nullable = direction == 'out' or nullable_input(name, param.name)
     if param.base not in SCALARS and param.base not in ('void', 'GLvoid', 'GLchar'):
         return None, f'pointer to {param.base}'
     if override:
+        if override[0] in ('unpack', 'unpack_bytes'):
+            nullable = nullable_input(name, param.name)
         return Array(param, direction, override[0], override[1], nullable), None
     if param.pointers == 2:
         if param.const and param.base == 'GLchar' and re.fullmatch(r'\w+', length):
@@ -194,7 +207,7 @@ def plan_pointer(command, param, override):
         return Array(param, 'in', 'buffer_or', ('GL_DRAW_INDIRECT_BUFFER', INDIRECT[name]), False), None
     if param.name == 'indices' and 'COMPSIZE(count,type)' == length:
         target, expression = BUFFER_OR_MEMORY['indices']
-        return Array(param, 'in', 'buffer_or', (target, expression), True), None
+        return Array(param, 'in', 'buffer_or', (target, expression), False), None
     if 'Pointer' in name and param.name == 'pointer' and name != 'glGetPointerv':
         # Client-side arrays never cross: gl_client/ records them and uploads
         # them at draws, which only its hand-written entry points do.
@@ -205,9 +218,10 @@ def plan_pointer(command, param, override):
     if image:
         dims = ['width' if image.group(1) else '1', 'height' if image.group(2) else '1',
                 'depth' if image.group(3) else '1', 'format', 'type']
-        return Array(param, direction, 'unpack' if direction == 'in' else 'pack', tuple(dims), True), None
+        return Array(param, direction, 'unpack' if direction == 'in' else 'pack', tuple(dims),
+                     direction == 'out' or nullable_input(name, param.name)), None
     if name.startswith(('glCompressedTex', 'glCompressedMultiTex')) and param.name == 'data':
-        return Array(param, 'in', 'unpack_bytes', 'gl_elements(imageSize)', True), None
+        return Array(param, 'in', 'unpack_bytes', 'gl_elements(imageSize)', nullable_input(name, param.name)), None
     if param.base == 'GLchar' and direction == 'in':
         match = re.fullmatch(r'COMPSIZE\((\w+),(\w+)\)', length)
         if match and command.param(match.group(2)):

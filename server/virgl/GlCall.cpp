@@ -169,7 +169,7 @@ bool GlCall::bound(GLenum binding) const {
 gl::PixelStore GlCall::store(bool pack) const { return current_pixel_store(pack); }
 
 const void* GlCall::unpack(uint32_t index, GLsizei width, GLsizei height, GLsizei depth,
-                           GLenum format, GLenum type) {
+                           GLenum format, GLenum type, bool nullable) {
     const Entry* e = entry(index, false);
     if (!e) return nullptr;
     if (e->tag == gl::kBufferOffset) {
@@ -177,21 +177,23 @@ const void* GlCall::unpack(uint32_t index, GLsizei width, GLsizei height, GLsize
         return reinterpret_cast<const void*>(static_cast<uintptr_t>(e->offset));
     }
     const uint64_t required = gl::gl_image_bytes(store(false), width, height, depth, format, type);
-    if (required == 0 && e->tag != gl::kNullArray && width > 0 && height > 0 && depth > 0) {
-        // GL would reject the pair, or read what we cannot size: no data.
+    if (required == 0 && width > 0 && height > 0 && depth > 0) {
+        // A format/type pair we cannot size is one GL rejects with an error
+        // before reading (GlSizes knows every pair GL accepts): it gets no
+        // bytes, and the application its GL error.
         return nullptr;
     }
-    return in(index, required, true);
+    return in(index, required, nullable);
 }
 
-const void* GlCall::unpack_bytes(uint32_t index, uint64_t bytes) {
+const void* GlCall::unpack_bytes(uint32_t index, uint64_t bytes, bool nullable) {
     const Entry* e = entry(index, false);
     if (!e) return nullptr;
     if (e->tag == gl::kBufferOffset) {
         if (!bound(GL_PIXEL_UNPACK_BUFFER_BINDING)) fail("data offset without an unpack buffer");
         return reinterpret_cast<const void*>(static_cast<uintptr_t>(e->offset));
     }
-    return in(index, bytes, true);
+    return in(index, bytes, nullable);
 }
 
 const void* GlCall::buffer_or(uint32_t index, GLenum binding, uint64_t required, bool nullable) {
@@ -229,23 +231,23 @@ const void* GlCall::attrib_offset(uint32_t index) {
 void* GlCall::output(uint32_t index, uint64_t bytes) {
     const Entry* e = entry(index, true);
     if (!e) return nullptr;
-    if (e->tag == gl::kNullArray) return nullptr;
+    // A null output still gets memory: many getters write through their
+    // pointer without checking it, and GL never needs to see a null one.
     if (bytes > kMaxOutputBytes) {
         fail("output of " + std::to_string(bytes) + " bytes is too large");
         return nullptr;
     }
     Output& o = outputs_[index];
-    o.bytes.assign(std::max<uint64_t>(bytes, 1), std::byte{0});
-    o.answer = bytes;
+    o.bytes.assign(std::max<uint64_t>(bytes, 8), std::byte{0});
+    o.answer = e->tag == gl::kNullArray ? 0 : bytes;
     return o.bytes.data();
 }
 
 void* GlCall::out(uint32_t index, uint64_t bytes) {
     const Entry* e = entry(index, true);
     if (!e) return nullptr;
-    // The client's capacity bounds what we write back; GL writes at most
-    // what the arguments say, which is what we allocate.
-    return output(index, e->tag == gl::kNullArray ? 0 : bytes);
+    // GL writes at most what the arguments say, which is what we allocate.
+    return output(index, bytes);
 }
 
 void* GlCall::out_string(uint32_t index, uint64_t bytes) {
@@ -276,7 +278,7 @@ void GlCall::prime_queries(int pass) {
 
 void GlCall::measure_queries() {
     for (auto& o : outputs_) {
-        if (!o.query) continue;
+        if (!o.query || o.answer == 0) continue;  // null outputs answer nothing
         uint64_t written = 0;
         for (uint64_t i = 0; i < o.bytes.size(); ++i)
             if (o.bytes[i] != kSentinels[1] || o.first_pass[i] != kSentinels[0]) written = i + 1;

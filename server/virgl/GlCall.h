@@ -87,8 +87,8 @@ public:
     const GLchar* string_or_length(uint32_t index, GLsizei length);
     const GLchar* const* strings(uint32_t index, GLsizei count);
     const void* unpack(uint32_t index, GLsizei width, GLsizei height, GLsizei depth, GLenum format,
-                       GLenum type);
-    const void* unpack_bytes(uint32_t index, uint64_t bytes);
+                       GLenum type, bool nullable);
+    const void* unpack_bytes(uint32_t index, uint64_t bytes, bool nullable);
     const void* buffer_or(uint32_t index, GLenum binding, uint64_t required, bool nullable);
     const void* attrib_offset(uint32_t index);
     // Outputs: zeroed memory the answer is taken from after the call.

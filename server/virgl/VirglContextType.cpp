@@ -13,7 +13,7 @@ namespace rendersock::server::virgl {
 
 namespace gl = wire::gl;
 
-VirglContextType::VirglContextType(const Options& options) : options_(options) {}
+VirglContextType::VirglContextType(const Options& /*options*/) {}
 VirglContextType::~VirglContextType() = default;
 
 void VirglContextType::probe() {

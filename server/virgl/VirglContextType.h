@@ -10,6 +10,8 @@ namespace rendersock::server::virgl {
 // OpenGL / OpenGL ES contexts on the host's EGL (see VirglContext).
 class VirglContextType final : public ContextType {
 public:
+    // The host EGL needs no options yet (upstream's --use-gles and
+    // --use-egl-surfaceless are what it does anyway).
     explicit VirglContextType(const Options& options);
     ~VirglContextType() override;
 
@@ -28,7 +30,6 @@ private:
         if (!probed_) probe();
     }
 
-    const Options& options_;
     bool probed_ = false;
     bool prober_said_available_ = false;
     std::string unavailable_;

@@ -19,6 +19,8 @@
 #include "wire/Frame.h"
 #include "wire/StreamRingEntry.h"
 #include "wire/venus/VenusStream.h"
+#include "GlOps.h"
+#include "tests/support/GlStreamBuilder.h"
 
 using namespace rendersock;
 namespace fs = std::filesystem;
@@ -177,6 +179,47 @@ std::vector<uint32_t> read_spirv(const char* path) {
 
 }  // namespace
 
+// fuzz_gl: the stream after the create-context/make-current prologue (the
+// target prepends it): state, a texture upload, a buffer, a draw, queries.
+void write_gl_seeds(const fs::path& folder) {
+    namespace gl = wire::gl;
+    using Builder = testing::GlStreamBuilder;
+    std::vector<uint8_t> pixels(16 * 16 * 4, 0x80);
+    const float vertices[] = {-1, -1, 1, -1, 0, 1};
+    const uint16_t indices[] = {0, 1, 2};
+    Builder state;
+    state.command(gl::kOp_glClearColor).value(0x3f800000).value(0).value(0).value(0x3f800000);
+    state.command(gl::kOp_glClear).value(0x4000);
+    state.command(gl::kOp_glEnable).value(0x0B71);  // GL_DEPTH_TEST
+    state.command(gl::kOp_glViewport).value(0).value(0).value(16).value(16);
+    write_seed(folder, "state", state.done());
+    Builder texture;
+    texture.command(gl::kOp_glPixelStorei).value(0x0CF5).value(1);  // GL_UNPACK_ALIGNMENT
+    texture.command(gl::kOp_glTexImage2D).value(0x0DE1).value(0).value(0x8058).value(16).value(16).value(0)
+        .value(0x1908).value(0x1401).array(pixels.data(), pixels.size());
+    texture.command(gl::kOp_glTexSubImage2D).value(0x0DE1).value(0).value(2).value(2).value(4).value(4)
+        .value(0x1908).value(0x1401).array(pixels.data(), 4 * 4 * 4);
+    texture.command(gl::kOp_glGenerateMipmap).value(0x0DE1);
+    write_seed(folder, "texture", texture.done());
+    Builder draw;
+    draw.command(gl::kOp_glBindBuffer).value(0x8892).value(1);  // GL_ARRAY_BUFFER
+    // Values first, then arrays (wire/gl/GlWire.h).
+    draw.command(gl::kOp_glBufferData).value(0x8892).value(sizeof(vertices)).value(0x88E4)
+        .array(vertices, sizeof(vertices));
+    draw.command(gl::kOp_glVertexAttribPointer).value(0).value(2).value(0x1406).value(0).value(0).offset(0);
+    draw.command(gl::kOp_glEnableVertexAttribArray).value(0);
+    draw.command(gl::kOp_glDrawElements).value(0x0004).value(3).value(0x1403).array(indices, sizeof(indices));
+    draw.command(gl::kOp_glDrawArrays).value(0x0004).value(0).value(3);
+    write_seed(folder, "draw", draw.done());
+    Builder queries;
+    queries.command(gl::kOp_glGetIntegerv).value(0x0D33).capacity(512 * 4);  // GL_MAX_TEXTURE_SIZE
+    queries.command(gl::kOp_glGetError);
+    queries.command(gl::kOp_glReadPixels).value(0).value(0).value(4).value(4).value(0x1908).value(0x1401)
+        .capacity(64);
+    queries.command(gl::kOpGetString).value(0x1F01).value(uint64_t(-1));  // GL_RENDERER
+    write_seed(folder, "queries", queries.done());
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::fprintf(stderr, "usage: make_seeds OUT_DIR [SHADER.spv]\n");
@@ -202,6 +245,8 @@ int main(int argc, char** argv) {
         fuzz::append(padded, pad_bytes);
         write_seed(root / "fuzz_venus", "padding", padded);
     }
+
+    write_gl_seeds(root / "fuzz_gl");
 
     // fuzz_control: mode byte, then frames.
     std::vector<std::byte> full_stream = instance;

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "GlOps.h"
+#include "tests/support/GlStreamBuilder.h"
 #include "tests/support/ServerProcess.h"
 #include "wire/client/Context.h"
 #include "wire/gl/GlWire.h"
@@ -25,53 +26,9 @@ namespace gl = wire::gl;
 
 namespace {
 
-// Writes GL commands the way the GL stream defines them (wire/gl/GlWire.h).
-class Stream {
-public:
-    Stream& command(uint32_t op) {
-        finish();
-        start_ = bytes.size();
-        put(uint64_t{op});  // op + size placeholder
-        return *this;
-    }
-    Stream& value(uint64_t v) { return put(v); }
-    Stream& array(const void* data, uint64_t size) {
-        put(size);
-        const size_t at = bytes.size();
-        bytes.resize(at + gl::pad8(size));
-        std::memcpy(bytes.data() + at, data, size);
-        return *this;
-    }
-    Stream& offset(uint64_t offset) { return put(gl::kBufferOffset).put(offset); }
-    std::vector<std::byte>& done() {
-        finish();
-        return bytes;
-    }
-    std::vector<std::byte> bytes;
+using Stream = testing::GlStreamBuilder;
 
-private:
-    Stream& put(uint64_t v) {
-        const size_t at = bytes.size();
-        bytes.resize(at + 8);
-        std::memcpy(bytes.data() + at, &v, 8);
-        return *this;
-    }
-    void finish() {
-        if (start_ == SIZE_MAX) return;
-        const uint32_t size = static_cast<uint32_t>(bytes.size() - start_);
-        std::memcpy(bytes.data() + start_ + 4, &size, 4);
-        start_ = SIZE_MAX;
-    }
-    size_t start_ = SIZE_MAX;
-};
-
-// A surfaceless compatibility context, current, as every attack's prologue.
-Stream context_prologue() {
-    Stream s;
-    s.command(gl::kOpCreateContext).value(gl::kApiOpenGL).value(2).value(1).value(0).value(0).value(0).value(0);
-    s.command(gl::kOpMakeCurrent).value(0).value(0).value(0).value(0).value(0).value(0).value(0);
-    return s;
-}
+Stream context_prologue() { return Stream::context_prologue(); }
 
 std::unique_ptr<client::Connection> connect_to(const std::string& address) {
     client::ConnectOptions options;

@@ -68,7 +68,9 @@ def check_eglinfo(forwarded_env):
 
 def frame(program, env, folder, tag):
     path = os.path.join(folder, f'{tag}.ppm')
-    capture = dict(env, LD_PRELOAD=os.path.join(BUILD, 'tests/gl/libgl_frame_capture.so'),
+    # After whatever is preloaded already (sanitizer runtimes must stay first).
+    preload = ':'.join(filter(None, [env.get('LD_PRELOAD'), os.path.join(BUILD, 'tests/gl/libgl_frame_capture.so')]))
+    capture = dict(env, LD_PRELOAD=preload,
                    RENDERSOCK_CAPTURE_FILE=path, RENDERSOCK_CAPTURE_FRAME='1')
     run([program], capture, timeout=60)
     with open(path, 'rb') as f:
