@@ -1,11 +1,9 @@
 #include "server/venus/VenusContextType.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstring>
 
+#include "server/ChildProbe.h"
 #include "server/venus/VenusContext.h"
 #include "wire/Log.h"
 
@@ -35,47 +33,21 @@ void VenusContextType::probe() {
                   properties.deviceName);
 }
 
-// The parent never loads a host driver (drivers are known to break when
-// loaded before a fork), yet every client wants to know at once what the
-// host offers. A short-lived child probes and reports; serving children
+// Probed in a short-lived child (server/ChildProbe.h); serving children
 // inherit the answer and load the driver only when a context is created.
 void VenusContextType::probe_in_child_process() {
-    int channel[2];
-    if (::pipe(channel) != 0) return;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(channel[0]);
-        probe();
-        const uint8_t available = host_ ? 1 : 0;
-        [[maybe_unused]] ssize_t n = ::write(channel[1], &available, 1);
-        n = ::write(channel[1], &capset_, sizeof(capset_));
-        n = ::write(channel[1], unavailable_.data(), std::min<size_t>(unavailable_.size(), 4000));
-        ::_exit(0);
-    }
-    ::close(channel[1]);
-    if (pid < 0) {
-        ::close(channel[0]);
-        return;
-    }
-    std::string report;
-    char buffer[4096];
-    ssize_t n;
-    while ((n = ::read(channel[0], buffer, sizeof(buffer))) > 0) report.append(buffer, static_cast<size_t>(n));
-    ::close(channel[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    const ProbeReport report = probe_in_child(
+        [this] {
+            probe();
+            std::vector<uint8_t> data(sizeof(capset_));
+            std::memcpy(data.data(), &capset_, sizeof(capset_));
+            return ProbeReport{host_ != nullptr, std::move(data), unavailable_};
+        },
+        "Vulkan");
     probed_ = true;
-    if (report.size() < 1 + sizeof(capset_)) {
-        unavailable_ = "the host Vulkan driver crashed while being probed";
-        return;
-    }
-    std::memcpy(&capset_, report.data() + 1, sizeof(capset_));
-    if (report[0]) {
-        prober_said_available_ = true;
-    } else {
-        unavailable_ = report.substr(1 + sizeof(capset_));
-        if (unavailable_.empty()) unavailable_ = "no Vulkan device";
-    }
+    if (report.data.size() == sizeof(capset_)) std::memcpy(&capset_, report.data.data(), sizeof(capset_));
+    prober_said_available_ = report.available;
+    if (!report.available) unavailable_ = report.reason.empty() ? "no Vulkan device" : report.reason;
 }
 
 std::optional<std::string> VenusContextType::unavailable_reason() {

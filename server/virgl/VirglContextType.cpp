@@ -1,11 +1,9 @@
 #include "server/virgl/VirglContextType.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstring>
 
+#include "server/ChildProbe.h"
 #include "server/virgl/VirglContext.h"
 #include "wire/Log.h"
 
@@ -38,53 +36,18 @@ void VirglContextType::probe() {
                 header.config_count * sizeof(gl::GlConfig));
 }
 
-// As for Venus: a short-lived child loads the host driver and reports, so
-// the listening parent never does (see VenusContextType).
+// Probed in a short-lived child (server/ChildProbe.h).
 void VirglContextType::probe_in_child_process() {
-    int channel[2];
-    if (::pipe(channel) != 0) return;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(channel[0]);
-        probe();
-        const uint8_t available = host_ ? 1 : 0;
-        const uint32_t size = static_cast<uint32_t>(capset_.size());
-        [[maybe_unused]] ssize_t n = ::write(channel[1], &available, 1);
-        n = ::write(channel[1], &size, 4);
-        n = ::write(channel[1], capset_.data(), capset_.size());
-        n = ::write(channel[1], unavailable_.data(), std::min<size_t>(unavailable_.size(), 4000));
-        ::_exit(0);
-    }
-    ::close(channel[1]);
-    if (pid < 0) {
-        ::close(channel[0]);
-        return;
-    }
-    std::string report;
-    char buffer[4096];
-    ssize_t n;
-    while ((n = ::read(channel[0], buffer, sizeof(buffer))) > 0) report.append(buffer, static_cast<size_t>(n));
-    ::close(channel[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    const ProbeReport report = probe_in_child(
+        [this] {
+            probe();
+            return ProbeReport{host_ != nullptr, capset_, unavailable_};
+        },
+        "EGL");
     probed_ = true;
-    uint32_t size = 0;
-    if (report.size() < 5) {
-        unavailable_ = "the host EGL driver crashed while being probed";
-        return;
-    }
-    std::memcpy(&size, report.data() + 1, 4);
-    if (report.size() < 5 + size) {
-        unavailable_ = "the host EGL probe was cut short";
-        return;
-    }
-    capset_.assign(report.begin() + 5, report.begin() + 5 + size);
-    if (report[0]) {
-        prober_said_available_ = true;
-    } else {
-        unavailable_ = report.substr(5 + size);
-        if (unavailable_.empty()) unavailable_ = "no EGL display";
-    }
+    capset_ = report.data;
+    prober_said_available_ = report.available;
+    unavailable_ = report.available ? std::string() : (report.reason.empty() ? "no EGL display" : report.reason);
 }
 
 std::optional<std::string> VirglContextType::unavailable_reason() {
