@@ -55,11 +55,14 @@ std::unique_ptr<GlHost> connect() {
 
 }  // namespace
 
+// Never destroyed: EGL displays and GLX state (static too) may still hold
+// contexts on this connection while the process exits, and destroy them
+// then; the OS closes the socket after everything else.
 GlHost* gl_host() {
     static std::once_flag once;
-    static std::unique_ptr<GlHost> host;
-    std::call_once(once, [] { host = connect(); });
-    return host.get();
+    static GlHost* host = nullptr;
+    std::call_once(once, [] { host = connect().release(); });
+    return host;
 }
 
 }  // namespace rendersock::gl_client
