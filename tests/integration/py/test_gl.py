@@ -66,12 +66,14 @@ def check_eglinfo(forwarded_env):
     print(f'eglinfo: rendersock over Mesa, {configs} configs listed')
 
 
-def frame(program, env, folder, tag):
+def frame(program, env, folder, tag, window=False):
     path = os.path.join(folder, f'{tag}.ppm')
     # After whatever is preloaded already (sanitizer runtimes must stay first).
     preload = ':'.join(filter(None, [env.get('LD_PRELOAD'), os.path.join(BUILD, 'tests/gl/libgl_frame_capture.so')]))
     capture = dict(env, LD_PRELOAD=preload,
                    RENDERSOCK_CAPTURE_FILE=path, RENDERSOCK_CAPTURE_FRAME='1')
+    if window:
+        capture['RENDERSOCK_CAPTURE_WINDOW'] = '1'
     run([program], capture, timeout=60)
     with open(path, 'rb') as f:
         return f.read()
@@ -90,6 +92,17 @@ def check_frames(program, native_env, forwarded_env, folder):
     print(f'{program}: first frame identical to native ({len(native)} bytes)')
 
 
+def check_window(program, native_env, forwarded_env, folder):
+    """What the X server shows after the first swap: checks presentation
+    (row order, channel order) on top of the rendering."""
+    native = frame(program, native_env, folder, program + '-window-native', window=True)
+    forwarded = frame(program, forwarded_env, folder, program + '-window-rendersock', window=True)
+    if native != forwarded:
+        differing = sum(1 for a, b in zip(native, forwarded) if a != b)
+        raise SystemExit(f'{program}: the presented window differs from native ({differing} bytes)')
+    print(f'{program}: presented window identical to native ({len(native)} bytes)')
+
+
 def main():
     global BUILD
     BUILD = os.path.abspath(sys.argv[1])
@@ -101,6 +114,7 @@ def main():
         check_glxinfo(native_env, forwarded_env)
         check_frames('glxgears', native_env, forwarded_env, folder)
         check_frames('es2gears_x11', native_env, forwarded_env, folder)
+        check_window('glxgears', native_env, forwarded_env, folder)
         if 'lost' in server.log() or 'died' in server.log():
             raise SystemExit('the server lost a context:\n' + server.log())
     print('ok')
