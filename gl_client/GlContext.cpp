@@ -88,6 +88,11 @@ void CommandWriter::pack(void* data, uint64_t bytes) {
 
 void CommandWriter::pack_unknown(void* data) { pack(data, gl::kUnknownCapacity); }
 
+void CommandWriter::pack_query(void* data, uint64_t capacity) {
+    if (context_.buffer_bound(GL_PIXEL_PACK_BUFFER)) return offset(data);
+    scalar(data ? capacity : gl::kNullArray);
+}
+
 // ---- GlReply ----
 
 const std::byte* GlReply::bytes_at(uint64_t size) {

@@ -47,6 +47,8 @@ public:
     void out(uint64_t capacity) { scalar(capacity); }
     void pack(void* data, uint64_t bytes);
     void pack_unknown(void* data);
+    // A query whose answer goes to a bound pixel pack buffer when there is one.
+    void pack_query(void* data, uint64_t capacity);
     void offset(const void* pointer);
     size_t start() const { return start_; }
 

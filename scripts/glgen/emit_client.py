@@ -38,6 +38,8 @@ def array_line(array):
         return f'rs_w.pack({p}, rs_ctx->pack_image_bytes({", ".join(arg)}));'
     if rule == 'pack_bytes':
         return f'rs_w.pack({p}, {arg});'
+    if rule == 'pack_query':
+        return f'rs_w.pack_query({p}, {capacity(array)});'
     if rule == 'attrib_offset':
         return f'rs_w.attrib_offset({p});'
     if rule in ('pack_texture', 'pack_compressed'):
@@ -51,7 +53,7 @@ def capacity(array):
         return f'({arg}) * {element_size(array.param)}'
     if rule == 'bytes' or rule == 'pack_bytes':
         return arg
-    if rule == 'query':
+    if rule in ('query', 'pack_query'):
         return f'{arg} * {element_size(array.param)}'
     if rule == 'pack':
         return f'rs_ctx->pack_image_bytes({", ".join(arg)})'

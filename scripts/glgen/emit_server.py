@@ -44,6 +44,8 @@ def array_expression(index, array):
         value = f'rs_call.pack_texture({index}, target, level, format, type)'
     elif rule == 'pack_compressed':
         value = f'rs_call.pack_compressed({index}, target, level)'
+    elif rule == 'pack_query':
+        value = f'rs_call.pack_query({index}, {arg}, {element_size(array.param)})'
     elif rule == 'query':
         value = f'rs_call.query({index}, {arg}, {element_size(array.param)})'
     else:
@@ -74,7 +76,7 @@ def stub(plan):
     lines.append(f'    using Fn = {command.return_type} (GLAPIENTRY*)({types});')
     lines.append(f'    const auto rs_fn = reinterpret_cast<Fn>(rs_call.function({op_name(command)}));')
     call = f'rs_fn({", ".join(arguments[p.name] for p in command.params)})'
-    has_query = any(a.rule == 'query' for a in plan.arrays)
+    has_query = any(a.rule in ('query', 'pack_query') for a in plan.arrays)
     if has_query:
         lines.append('    rs_call.prime_queries(0);')
         lines.append(f'    {call};')

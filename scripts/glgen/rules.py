@@ -116,7 +116,11 @@ OVERRIDES = {
     ('glGetObjectPtrLabel', 'ptr'): ('sync', None),
     ('glPatchParameterfv', 'values'): ('elems', 'gl_pname_values(pname)'),
     ('glGetProgramStringARB', 'string'): ('query', '65536'),
-    # Pixel maps come from a bound pixel unpack buffer when there is one.
+    # Pixel maps go to / come from a bound pixel pack / unpack buffer when
+    # there is one.
+    ('glGetPixelMapfv', 'values'): ('pack_query', str(QUERY_CAPACITY)),
+    ('glGetPixelMapuiv', 'values'): ('pack_query', str(QUERY_CAPACITY)),
+    ('glGetPixelMapusv', 'values'): ('pack_query', str(QUERY_CAPACITY)),
     ('glPixelMapfv', 'values'): ('unpack_bytes', 'gl_elements(mapsize) * sizeof(GLfloat)'),
     ('glPixelMapuiv', 'values'): ('unpack_bytes', 'gl_elements(mapsize) * sizeof(GLuint)'),
     ('glPixelMapusv', 'values'): ('unpack_bytes', 'gl_elements(mapsize) * sizeof(GLushort)'),
@@ -197,7 +201,7 @@ def plan_pointer(command, param, override):
         return None, f'pointer to {param.base}'
     if override:
         if override[0] in ('unpack', 'unpack_bytes'):
-            nullable = nullable_input(name, param.name)
+            nullable = True
         return Array(param, direction, override[0], override[1], nullable), None
     if param.pointers == 2:
         if param.const and param.base == 'GLchar' and re.fullmatch(r'\w+', length):
@@ -218,10 +222,11 @@ def plan_pointer(command, param, override):
     if image:
         dims = ['width' if image.group(1) else '1', 'height' if image.group(2) else '1',
                 'depth' if image.group(3) else '1', 'format', 'type']
-        return Array(param, direction, 'unpack' if direction == 'in' else 'pack', tuple(dims),
-                     direction == 'out' or nullable_input(name, param.name)), None
+        # Pixel sources may be null: GL then transfers nothing (piglit's
+        # draw-pixels relies on it).
+        return Array(param, direction, 'unpack' if direction == 'in' else 'pack', tuple(dims), True), None
     if name.startswith(('glCompressedTex', 'glCompressedMultiTex')) and param.name == 'data':
-        return Array(param, 'in', 'unpack_bytes', 'gl_elements(imageSize)', nullable_input(name, param.name)), None
+        return Array(param, 'in', 'unpack_bytes', 'gl_elements(imageSize)', True), None
     if param.base == 'GLchar' and direction == 'in':
         match = re.fullmatch(r'COMPSIZE\((\w+),(\w+)\)', length)
         if match and command.param(match.group(2)):

@@ -48,7 +48,7 @@ GlCall::GlCall(std::span<const std::byte> body, const GlCommandInfo& info,
             return;
         }
         Entry& e = entries_[i];
-        e.tag = read_u64(cursor);
+        e = Entry{read_u64(cursor), 0, nullptr};
         if (e.tag == gl::kBlobArray) {
             if (end - cursor < 16 || !blobs) {
                 fail("blob array without a blob");
@@ -263,6 +263,17 @@ void* GlCall::query(uint32_t index, uint64_t values, uint64_t value_size) {
         outputs_[index].value_size = value_size;
     }
     return data;
+}
+
+void* GlCall::pack_query(uint32_t index, uint64_t values, uint64_t value_size) {
+    const Entry* e = entry(index, true);
+    if (!e) return nullptr;
+    if (e->tag == gl::kBufferOffset) {
+        if (!bound(GL_PIXEL_PACK_BUFFER_BINDING)) fail("offset without a pack buffer");
+        outputs_[index].to_buffer = true;
+        return reinterpret_cast<void*>(static_cast<uintptr_t>(e->offset));
+    }
+    return query(index, values, value_size);
 }
 
 // A query's result size depends on its pname (and on state): the call is

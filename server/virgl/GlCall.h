@@ -55,10 +55,12 @@ using GlFunctionTable = std::vector<void (*)()>;
 
 class GlCall {
 public:
+    // Filled in for the command's arrays only (no zeroing of the rest:
+    // this runs for every command).
     struct Entry {
-        uint64_t tag = wire::gl::kNullArray;  // byte count, capacity, or a marker
-        uint64_t offset = 0;                  // with kBufferOffset
-        const std::byte* data = nullptr;      // input bytes
+        uint64_t tag;             // byte count, capacity, or a marker
+        uint64_t offset;          // with kBufferOffset
+        const std::byte* data;    // input bytes
     };
 
     // Parses `body` (after the header) for a command with `slots` values
@@ -95,6 +97,7 @@ public:
     void* out(uint32_t index, uint64_t bytes);
     void* out_string(uint32_t index, uint64_t bytes);
     void* query(uint32_t index, uint64_t values, uint64_t value_size);
+    void* pack_query(uint32_t index, uint64_t values, uint64_t value_size);
     void* pack(uint32_t index, GLsizei width, GLsizei height, GLsizei depth, GLenum format, GLenum type);
     void* pack_bytes(uint32_t index, uint64_t bytes);
     void* pack_texture(uint32_t index, GLenum target, GLint level, GLenum format, GLenum type);
@@ -140,7 +143,7 @@ private:
 
     const std::byte* slots_ = nullptr;
     static constexpr uint32_t kMaxArrays = 16;
-    std::array<Entry, kMaxArrays> entries_{};
+    std::array<Entry, kMaxArrays> entries_;
     uint32_t entry_count_ = 0;
     std::vector<Output> outputs_;
     std::vector<const GLchar*> string_lists_;
