@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "GlOps.h"
 #include "gl_client/GlEntries.h"
@@ -181,6 +182,25 @@ uint32_t GlContext::stage_in_blob(const void* data, uint64_t bytes) {
     staged_bytes_ += blob->size();
     staged_.push_back(std::move(blob));
     return staged_.back()->id();
+}
+
+std::unique_ptr<client::Blob> GlContext::take_map_blob(uint64_t bytes) {
+    if (spare_map_blob_ && spare_map_blob_->size() >= bytes) return std::move(spare_map_blob_);
+    const uint64_t size = (std::max<uint64_t>(bytes, 1) + 65535) & ~uint64_t{65535};
+    return std::make_unique<client::Blob>(*transport_, size,
+                                          static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+}
+
+void GlContext::return_map_blob(std::unique_ptr<client::Blob> blob) {
+    if (blob && (!spare_map_blob_ || blob->size() > spare_map_blob_->size())) spare_map_blob_ = std::move(blob);
+}
+
+uint64_t GlContext::map_blob_threshold() {
+    static const uint64_t threshold = [] {
+        const char* text = std::getenv("RENDERSOCK_GL_MAP_BLOB_BYTES");
+        return text ? std::strtoull(text, nullptr, 10) : uint64_t{64} << 10;
+    }();
+    return threshold;
 }
 
 void GlContext::release_staged() {

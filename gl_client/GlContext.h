@@ -159,11 +159,23 @@ public:
     GLint extension_count();
     bool version_at_least(int major, int minor) const;
 
+    // A mapped range on the client: a blob both sides map (large ranges),
+    // or a private copy that travels in messages.
     struct MappedRange {
         std::vector<std::byte> copy;
+        std::unique_ptr<client::Blob> blob;
         GLintptr offset = 0;
+        GLsizeiptr length = 0;
         GLbitfield access = 0;
+        std::byte* data() { return blob ? blob->data() : copy.data(); }
     };
+    // A blob for a mapping of `bytes` (reused from earlier mappings when
+    // one is large enough), and its return when the mapping ends.
+    std::unique_ptr<client::Blob> take_map_blob(uint64_t bytes);
+    void return_map_blob(std::unique_ptr<client::Blob> blob);
+    // Ranges this large are mapped through a blob
+    // ($RENDERSOCK_GL_MAP_BLOB_BYTES, default 64 KiB; 0 maps all that way).
+    static uint64_t map_blob_threshold();
     std::map<GLenum, MappedRange>& mappings() { return mappings_; }
     std::map<GLenum, std::vector<GLint>>& limits() { return limits_; }
     // glGetIntegerv with the number of bytes the host wrote.
@@ -195,6 +207,7 @@ private:
     std::string extension_string_;
     std::map<GLenum, MappedRange> mappings_;
     std::vector<std::unique_ptr<client::Blob>> staged_, spare_;
+    std::unique_ptr<client::Blob> spare_map_blob_;
     uint64_t staged_bytes_ = 0;
     std::map<GLenum, std::vector<GLint>> limits_;
 };

@@ -482,20 +482,34 @@ GLint GLAPIENTRY glRenderMode(GLenum mode) {
 void* GLAPIENTRY glMapBufferRange(GLenum target, GLintptr offset, GLsizeiptr length, GLbitfield access) {
     GlContext* ctx = current_context();
     if (!ctx) return nullptr;
+    std::unique_ptr<client::Blob> blob;
+    if (length > 0 && static_cast<uint64_t>(length) >= GlContext::map_blob_threshold())
+        blob = ctx->take_map_blob(static_cast<uint64_t>(length));
     CommandWriter w = ctx->begin(gl::kOpMapBufferRange);
     w.scalar<GLenum>(target);
     w.scalar<int64_t>(offset);
     w.scalar<int64_t>(length);
     w.scalar<GLbitfield>(access);
+    w.scalar<uint32_t>(blob ? blob->id() : 0);
     ctx->end(w);
     GlReply reply = ctx->round_trip();
-    if (!reply.value<uint64_t>()) return nullptr;
+    if (!reply.value<uint64_t>()) {
+        ctx->return_map_blob(std::move(blob));
+        return nullptr;
+    }
     auto& mapping = ctx->mappings()[target];
-    mapping.copy.assign(static_cast<size_t>(std::max<GLsizeiptr>(length, 1)), std::byte{0});
     mapping.offset = offset;
+    mapping.length = length;
     mapping.access = access;
-    reply.out(mapping.copy.data(), static_cast<uint64_t>(length));
-    return mapping.copy.data();
+    if (blob) {
+        if (!blob->is_shared()) blob->invalidate(0, static_cast<uint64_t>(length));
+        mapping.copy.clear();
+        mapping.blob = std::move(blob);
+    } else {
+        mapping.copy.assign(static_cast<size_t>(std::max<GLsizeiptr>(length, 1)), std::byte{0});
+        reply.out(mapping.copy.data(), static_cast<uint64_t>(length));
+    }
+    return mapping.data();
 }
 void* GLAPIENTRY glMapBuffer(GLenum target, GLenum access) {
     GLint size = 0;
@@ -509,29 +523,39 @@ GLboolean GLAPIENTRY glUnmapBuffer(GLenum target) {
     GlContext* ctx = current_context();
     if (!ctx) return GL_FALSE;
     auto it = ctx->mappings().find(target);
-    const bool write_back = it != ctx->mappings().end() && (it->second.access & GL_MAP_WRITE_BIT) &&
+    const bool mapped = it != ctx->mappings().end();
+    const bool write_back = mapped && (it->second.access & GL_MAP_WRITE_BIT) &&
                             !(it->second.access & GL_MAP_FLUSH_EXPLICIT_BIT);
+    client::Blob* blob = mapped ? it->second.blob.get() : nullptr;
+    if (blob && write_back && !blob->is_shared()) blob->flush(0, static_cast<uint64_t>(it->second.length));
     CommandWriter w = ctx->begin(gl::kOpUnmapBuffer);
     w.scalar<GLenum>(target);
-    if (write_back)
+    w.scalar<uint32_t>(write_back ? 1 : 0);
+    if (write_back && !blob)
         w.in(it->second.copy.data(), it->second.copy.size());
     else
         w.in(nullptr, 0);
     ctx->end(w);
     GlReply reply = ctx->round_trip();
-    if (it != ctx->mappings().end()) ctx->mappings().erase(it);
+    if (mapped) {
+        ctx->return_map_blob(std::move(it->second.blob));
+        ctx->mappings().erase(it);
+    }
     return static_cast<GLboolean>(reply.value<uint64_t>());
 }
 void GLAPIENTRY glFlushMappedBufferRange(GLenum target, GLintptr offset, GLsizeiptr length) {
     GlContext* ctx = current_context();
     if (!ctx) return;
     auto it = ctx->mappings().find(target);
+    const bool in_range = it != ctx->mappings().end() && offset >= 0 && length >= 0 &&
+                          offset + length <= it->second.length;
+    client::Blob* blob = in_range ? it->second.blob.get() : nullptr;
+    if (blob && !blob->is_shared()) blob->flush(static_cast<uint64_t>(offset), static_cast<uint64_t>(length));
     CommandWriter w = ctx->begin(gl::kOpFlushMappedRange);
     w.scalar<GLenum>(target);
     w.scalar<int64_t>(offset);
     w.scalar<int64_t>(length);
-    if (it != ctx->mappings().end() && offset >= 0 && length >= 0 &&
-        static_cast<size_t>(offset + length) <= it->second.copy.size())
+    if (in_range && !blob)
         w.in(it->second.copy.data() + offset, static_cast<uint64_t>(length));
     else
         w.in(nullptr, 0);
@@ -541,7 +565,7 @@ void GLAPIENTRY glGetBufferPointerv(GLenum target, GLenum pname, void** params) 
     GlContext* ctx = current_context();
     if (!ctx || !params || pname != GL_BUFFER_MAP_POINTER) return;
     auto it = ctx->mappings().find(target);
-    *params = it == ctx->mappings().end() ? nullptr : it->second.copy.data();
+    *params = it == ctx->mappings().end() ? nullptr : it->second.data();
 }
 
 }  // namespace rendersock::gl_client::hand

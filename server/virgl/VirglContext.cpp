@@ -26,8 +26,8 @@ const GlCommandInfo kPrivate[] = {
     {"get-string", nullptr, 2, 0, 0, true},
     {"client-array", nullptr, 7, 1, 0, false},
     {"index-range", nullptr, 3, 0, 0, true},
-    {"map-buffer-range", nullptr, 4, 0, 0, true},
-    {"unmap-buffer", nullptr, 1, 1, 0, true},
+    {"map-buffer-range", nullptr, 5, 0, 0, true},
+    {"unmap-buffer", nullptr, 2, 1, 0, true},
     {"flush-mapped-range", nullptr, 3, 1, 0, false},
     {"select-buffer", nullptr, 3, 0, 0, false},
     {"render-mode", nullptr, 1, 0, 0, true},
@@ -357,12 +357,20 @@ Status VirglContext::index_range(GlCall& call) {
 }
 
 // Mappings happen on the host too, so GL's own rules (and errors) about
-// mapped buffers hold; the client works on a copy that travels back.
+// mapped buffers hold; the client works on a copy: in a blob both sides map
+// (large ranges), or one that travels in the answer and back at unmap.
 Status VirglContext::map_buffer_range(GlCall& call) {
     const GLenum target = call.scalar<GLenum>(0);
     const GLintptr offset = call.scalar<GLintptr>(1);
     const GLsizeiptr length = call.scalar<GLsizeiptr>(2);
     const GLbitfield access = call.scalar<GLbitfield>(3);
+    const uint32_t blob_id = call.scalar<uint32_t>(4);
+    std::shared_ptr<Blob> blob;
+    if (blob_id) {
+        blob = client_.find_blob(ctx_id_, blob_id);
+        if (!blob || length < 0 || static_cast<uint64_t>(length) > blob->size())
+            return lost("map-buffer-range: the blob cannot hold the range");
+    }
     // The client's copy goes back whole at unmap, so it must start as the
     // buffer's contents unless the application gave those up (invalidate).
     const GLbitfield gives_up = GL_MAP_INVALIDATE_RANGE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT | GL_MAP_UNSYNCHRONIZED_BIT;
@@ -371,8 +379,13 @@ Status VirglContext::map_buffer_range(GlCall& call) {
     void* pointer = glMapBufferRange(target, offset, length, host_access);
     call.put_value<uint64_t>(pointer ? 1 : 0);
     if (pointer) {
-        mappings_[target] = {pointer, static_cast<uint64_t>(length)};
-        call.put_bytes(pointer, keep_contents ? static_cast<uint64_t>(length) : 0);
+        mappings_[target] = {pointer, static_cast<uint64_t>(length), blob};
+        if (blob) {
+            if (keep_contents) std::memcpy(blob->data(), pointer, static_cast<size_t>(length));
+            call.put_bytes(nullptr, 0);
+        } else {
+            call.put_bytes(pointer, keep_contents ? static_cast<uint64_t>(length) : 0);
+        }
     } else {
         call.put_bytes(nullptr, 0);
     }
@@ -381,9 +394,12 @@ Status VirglContext::map_buffer_range(GlCall& call) {
 
 Status VirglContext::unmap_buffer(GlCall& call) {
     const GLenum target = call.scalar<GLenum>(0);
+    const bool write_back = call.scalar<uint32_t>(1) != 0;
     const auto* data = call.input(0);
     auto it = mappings_.find(target);
-    if (it != mappings_.end() && data && data->data && data->tag <= it->second.length)
+    if (it != mappings_.end() && it->second.blob && write_back)
+        std::memcpy(it->second.pointer, it->second.blob->data(), it->second.length);
+    else if (it != mappings_.end() && data && data->data && data->tag <= it->second.length)
         std::memcpy(it->second.pointer, data->data, data->tag);
     if (it != mappings_.end()) mappings_.erase(it);
     call.put_value<uint64_t>(glUnmapBuffer(target));
@@ -396,8 +412,10 @@ Status VirglContext::flush_mapped_range(GlCall& call) {
     const uint64_t length = call.scalar<uint64_t>(2);
     const auto* data = call.input(0);
     auto it = mappings_.find(target);
-    if (it != mappings_.end() && data && data->data && offset <= it->second.length &&
-        length <= it->second.length - offset && data->tag >= length)
+    const bool in_range = it != mappings_.end() && offset <= it->second.length && length <= it->second.length - offset;
+    if (in_range && it->second.blob)
+        std::memcpy(static_cast<std::byte*>(it->second.pointer) + offset, it->second.blob->data() + offset, length);
+    else if (in_range && data && data->data && data->tag >= length)
         std::memcpy(static_cast<std::byte*>(it->second.pointer) + offset, data->data, length);
     glFlushMappedBufferRange(target, static_cast<GLintptr>(offset), static_cast<GLsizeiptr>(length));
     return Status::ok();

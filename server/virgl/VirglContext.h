@@ -61,6 +61,7 @@ private:
     struct Mapping {
         void* pointer = nullptr;
         uint64_t length = 0;
+        std::shared_ptr<Blob> blob;  // the client's copy, when shared
     };
     std::map<GLenum, Mapping> mappings_;  // by buffer target
 };

@@ -26,11 +26,15 @@ enum PrivateOp : uint32_t {
     // count, type, offset -> values: lowest and highest index read from
     // the bound element array buffer.
     kOpIndexRange = 7,
-    // target, offset, length, access -> value: 1 if mapped; [bytes]: the
-    // range's contents when access includes reading.
+    // target, offset, length, access, blob id -> value: 1 if mapped;
+    // [bytes]: the range's contents (unless the application gave them up),
+    // or nothing when they were put in the blob (id not 0).
     kOpMapBufferRange = 8,
-    kOpUnmapBuffer = 9,        // target; [bytes]: written data -> value
-    kOpFlushMappedRange = 10,  // target, offset, length; [bytes]: the range
+    // target, write back; [bytes]: written data (null when the mapping
+    // is a blob: then the blob is written back) -> value
+    kOpUnmapBuffer = 9,
+    // target, offset, length; [bytes]: the range (null with a blob)
+    kOpFlushMappedRange = 10,
     // kind (0 select, 1 feedback), size in values, feedback type: the host
     // context gets a buffer of its own.
     kOpSelectBuffer = 11,

@@ -106,7 +106,8 @@ def check_window(program, native_env, forwarded_env, folder):
 def main():
     global BUILD
     BUILD = os.path.abspath(sys.argv[1])
-    with harness.xvfb() as display, harness.server(BUILD) as server, \
+    port = harness.free_port()
+    with harness.xvfb() as display, harness.server(BUILD, ['--listen', f'tcp:127.0.0.1:{port}']) as server, \
             tempfile.TemporaryDirectory() as folder:
         native_env = dict(os.environ, DISPLAY=display, XDG_RUNTIME_DIR=server.folder)
         forwarded_env = server.gl_env(DISPLAY=display)
@@ -115,6 +116,14 @@ def main():
         check_frames('glxgears', native_env, forwarded_env, folder)
         check_frames('es2gears_x11', native_env, forwarded_env, folder)
         check_window('glxgears', native_env, forwarded_env, folder)
+        # Over TCP (no shared memory: blobs are mirrored), with every buffer
+        # mapping going through a blob.
+        tcp_env = server.gl_env(DISPLAY=display, VTEST_SOCKET_NAME=f'tcp:127.0.0.1:{port}',
+                                RENDERSOCK_GL_MAP_BLOB_BYTES='0')
+        native_tcp = frame('glxgears', native_env, folder, 'glxgears-native-again')
+        if frame('glxgears', tcp_env, folder, 'glxgears-tcp') != native_tcp:
+            raise SystemExit('glxgears over TCP: the first frame differs from native')
+        print('glxgears over TCP: first frame identical to native')
         if 'lost' in server.log() or 'died' in server.log():
             raise SystemExit('the server lost a context:\n' + server.log())
     print('ok')
