@@ -416,6 +416,21 @@ inline VkRenderingAttachmentInfo color_attachment(const Image& image, VkAttachme
     return attachment;
 }
 
+// Moves `image` to a colour attachment, clears it to (r, g, b, a) and
+// begins dynamic rendering into it alone; returns the render area.
+inline VkRect2D begin_color_rendering(VkCommandBuffer commands, const Image& image, uint32_t width,
+                                      uint32_t height, float r, float g, float b, float a) {
+    transition(commands, image, kUndefined, kColorAttachment);
+    VkRenderingAttachmentInfo attachment = color_attachment(image, VK_ATTACHMENT_LOAD_OP_CLEAR, r, g, b, a);
+    VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
+    rendering.renderArea = {{0, 0}, {width, height}};
+    rendering.layerCount = 1;
+    rendering.colorAttachmentCount = 1;
+    rendering.pColorAttachments = &attachment;
+    vkCmdBeginRendering(commands, &rendering);
+    return rendering.renderArea;
+}
+
 inline void count_colors(const uint8_t* rgba, size_t pixels, const char* label) {
     // A histogram of the distinct colors, in order of first appearance.
     std::vector<std::pair<uint32_t, uint32_t>> histogram;

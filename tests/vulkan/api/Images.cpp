@@ -73,16 +73,9 @@ void test_image_operations(Context& ctx) {
     vkCmdCopyImage(commands, a.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, copy.image,
                    VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &image_copy);
     // A triangle drawn at 4x MSAA, then vkCmdResolveImage.
-    transition(commands, msaa, kUndefined, kColorAttachment);
-    VkRenderingAttachmentInfo attachment = color_attachment(msaa, VK_ATTACHMENT_LOAD_OP_CLEAR, 0, 0, 1, 1);
-    VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
-    rendering.renderArea = {{0, 0}, {16, 16}};
-    rendering.layerCount = 1;
-    rendering.colorAttachmentCount = 1;
-    rendering.pColorAttachments = &attachment;
-    vkCmdBeginRendering(commands, &rendering);
+    const VkRect2D area = begin_color_rendering(commands, msaa, 16, 16, 0, 0, 1, 1);
     vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline);
-    set_viewport_scissor(commands, 0, 0, 16, 16, rendering.renderArea);
+    set_viewport_scissor(commands, 0, 0, 16, 16, area);
     const VkDeviceSize zero = 0;
     vkCmdBindVertexBuffers(commands, 0, 1, &vertex_buffer.buffer, &zero);
     push_color(commands, layout, 1, 1, 0, 1);
@@ -172,19 +165,12 @@ void test_dynamic_state(Context& ctx) {
     VkCommandPool pool = ctx.command_pool();
     VkCommandBuffer commands = ctx.command_buffer(pool);
     begin(commands);
-    transition(commands, color, kUndefined, kColorAttachment);
-    VkRenderingAttachmentInfo attachment = color_attachment(color, VK_ATTACHMENT_LOAD_OP_CLEAR, 0, 0, 0, 1);
-    VkRenderingInfo rendering{VK_STRUCTURE_TYPE_RENDERING_INFO};
-    rendering.renderArea = {{0, 0}, {kSize, kSize}};
-    rendering.layerCount = 1;
-    rendering.colorAttachmentCount = 1;
-    rendering.pColorAttachments = &attachment;
-    vkCmdBeginRendering(commands, &rendering);
+    const VkRect2D area = begin_color_rendering(commands, color, kSize, kSize, 0, 0, 0, 1);
     const VkDeviceSize zero = 0;
     vkCmdBindVertexBuffers(commands, 0, 1, &vertex_buffer.buffer, &zero);
     // Back faces culled, counter-clockwise front: only triangle 1 (red).
     vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_GRAPHICS, triangles);
-    set_viewport_scissor(commands, 0, 0, kSize, kSize, rendering.renderArea);
+    set_viewport_scissor(commands, 0, 0, kSize, kSize, area);
     vkCmdSetLineWidth(commands, 1.0f);
     vkCmdSetCullMode(commands, VK_CULL_MODE_BACK_BIT);
     vkCmdSetFrontFace(commands, VK_FRONT_FACE_COUNTER_CLOCKWISE);
@@ -203,7 +189,7 @@ void test_dynamic_state(Context& ctx) {
     vkCmdDraw(commands, 4, 1, 6, 0);
     // Lines: a wide strip (blue) and a thin list (white).
     vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_GRAPHICS, lines);
-    set_viewport_scissor(commands, 0, 0, kSize, kSize, rendering.renderArea);
+    set_viewport_scissor(commands, 0, 0, kSize, kSize, area);
     vkCmdSetCullMode(commands, VK_CULL_MODE_NONE);
     vkCmdSetFrontFace(commands, VK_FRONT_FACE_COUNTER_CLOCKWISE);
     vkCmdSetPrimitiveTopology(commands, VK_PRIMITIVE_TOPOLOGY_LINE_STRIP);
