@@ -3,6 +3,7 @@ real server on a private socket, and the environment that points programs
 at our ICD."""
 import contextlib
 import os
+import select
 import signal
 import subprocess
 import tempfile
@@ -89,19 +90,22 @@ def native_env(folder, **extra):
 @contextlib.contextmanager
 def xvfb(width=1024, height=768):
     """A private X server (with -noreset: without it, the server resets when
-    its last client leaves and drops clients that connect meanwhile)."""
-    for display in range(70, 120):
-        if not os.path.exists(f'/tmp/.X11-unix/X{display}') and not os.path.exists(f'/tmp/.X{display}-lock'):
-            break
-    process = subprocess.Popen(['Xvfb', f':{display}', '-screen', '0', f'{width}x{height}x24', '-noreset',
-                                '-nolisten', 'tcp'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    its last client leaves and drops clients that connect meanwhile). Xvfb
+    picks a free display itself (-displayfd): tests run in parallel, and two
+    that chose a number by looking for free sockets could pick the same one,
+    the loser then drawing on the winner's server until it went away."""
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(['Xvfb', '-displayfd', str(write_end), '-screen', '0', f'{width}x{height}x24',
+                                '-noreset', '-nolisten', 'tcp'], pass_fds=(write_end,),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
     try:
-        deadline = time.time() + 10
-        while not os.path.exists(f'/tmp/.X11-unix/X{display}'):
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError('Xvfb did not start')
-            time.sleep(0.02)
-        yield f':{display}'
+        with os.fdopen(read_end, 'rb') as announcement:
+            ready, _, _ = select.select([announcement], [], [], 10)
+            number = announcement.readline().strip() if ready else b''
+        if not number.isdigit():
+            raise RuntimeError('Xvfb did not start (it announced no display within 10 s)')
+        yield f':{number.decode()}'
     finally:
         process.terminate()
         process.wait(timeout=5)
