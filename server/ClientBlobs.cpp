@@ -17,7 +17,8 @@ constexpr uint32_t kKnownBlobFlags =
 
 std::shared_ptr<Blob> ClientSession::find_blob(uint32_t ctx_id, uint32_t blob_id) {
     auto it = blobs_.find(blob_id);
-    if (it == blobs_.end() || !it->second->usable_by(ctx_id)) return nullptr;
+    // Context-provided memory (DRM buffers) serves only its own context.
+    if (it == blobs_.end() || !it->second->usable_by(ctx_id) || it->second->context_memory()) return nullptr;
     return it->second;
 }
 
@@ -40,9 +41,17 @@ Status ClientSession::on_blob_create(const fb::BlobCreate& request, uint32_t ser
                              "blob budget (" + std::to_string(budget - blob_bytes_) + " of " +
                              std::to_string(budget) + " bytes left)");
     RS_TRY(reserve_object());
+    shm::UniqueFd context_memory;
+    if (Status status = entry->context->blob_memory(request.object_id(), size, context_memory);
+        !status.is_ok()) {
+        --objects_;
+        return status;
+    }
     std::shared_ptr<Blob> blob;
     try {
-        blob = std::make_shared<Blob>(blob_id, size, request.flags(), request.ctx_id());
+        blob = context_memory ? std::make_shared<Blob>(blob_id, size, request.flags(), request.ctx_id(),
+                                                       std::move(context_memory))
+                              : std::make_shared<Blob>(blob_id, size, request.flags(), request.ctx_id());
     } catch (const std::system_error& e) {
         --objects_;
         return Status::error(fb::ErrorCode::HostFailure, std::string("blob allocation: ") + e.what());
@@ -81,6 +90,10 @@ Status ClientSession::on_blob_attach(const fb::BlobAttach& request, uint32_t ser
     if (!it->second->shareable())
         return Status::error(fb::ErrorCode::AccessDenied,
                              "blob " + std::to_string(request.blob_id()) + " is not shareable");
+    if (it->second->context_memory())
+        return Status::error(fb::ErrorCode::Unsupported,
+                             "blob " + std::to_string(request.blob_id()) +
+                                 " is a DRM buffer; sharing those with other contexts is not implemented");
     it->second->attach(request.ctx_id());
     send_ok(serial);
     return Status::ok();
@@ -114,6 +127,10 @@ Status ClientSession::on_blob_transfer(const fb::BlobTransfer& request, wire::Fr
         return Status::error(fb::ErrorCode::OutOfRange,
                              "transfer [" + std::to_string(offset) + ", +" + std::to_string(size) +
                                  ") outside blob of " + std::to_string(blob.size()) + " bytes");
+    if (!blob.data())
+        return Status::error(fb::ErrorCode::Unsupported,
+                             "the server cannot map blob " + std::to_string(blob.id()) +
+                                 " (its exporter refuses CPU mappings), so it cannot transfer it");
     if (size > config_.options.limits.max_message_bytes)
         return Status::error(fb::ErrorCode::LimitExceeded, "transfer larger than a message");
     wire::MessageBuilder builder;

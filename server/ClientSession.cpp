@@ -161,7 +161,8 @@ Status ClientSession::on_context_create(const fb::ContextCreate& request, uint32
         return Status::error(fb::ErrorCode::Unsupported, config_.registry.refusal(request.capset()));
     RS_TRY(reserve_object());
     Status status;
-    ContextCreateInfo info{ctx_id, rings, request.name() ? request.name()->str() : "", *this};
+    ContextCreateInfo info{ctx_id, rings, request.name() ? request.name()->str() : "", *this,
+                           (features_ & static_cast<uint64_t>(fb::Feature::FdPassing)) != 0};
     auto context = type->create(info, status);
     if (!context) {
         --objects_;
@@ -219,9 +220,12 @@ Status ClientSession::live_context(uint32_t ctx_id, ContextEntry*& entry) {
 }
 
 Status ClientSession::execute(uint32_t ctx_id, ContextEntry& entry, uint32_t ring,
-                              std::span<const std::byte> stream, std::vector<std::byte>* reply) {
+                              std::span<const std::byte> stream, std::vector<std::byte>* reply,
+                              std::vector<shm::UniqueFd>* fds_in, std::vector<shm::UniqueFd>* fds_out) {
     RS_TRY(entry.timelines->check_ring(ring));
-    Status status = entry.context->submit(ring, stream, reply);
+    Status status = fds_in && fds_out
+                        ? entry.context->submit_with_fds(ring, stream, reply, *fds_in, *fds_out)
+                        : entry.context->submit(ring, stream, reply);
     if (!status.is_ok()) lose_context(ctx_id, status);
     return status;
 }
@@ -230,14 +234,16 @@ Status ClientSession::on_submit(const fb::Submit& request, wire::Frame& frame, u
     ContextEntry* entry = nullptr;
     RS_TRY(live_context(request.ctx_id(), entry));
     std::vector<std::byte> reply;
+    std::vector<shm::UniqueFd> fds_out;
     Status status = execute(request.ctx_id(), *entry, request.ring_idx(), frame.payload,
-                            request.wants_reply() ? &reply : nullptr);
+                            request.wants_reply() ? &reply : nullptr, &frame.fds, &fds_out);
     if (request.wants_reply()) {
         // A caller waits for this answer: a lost context answers with an error.
         if (!status.is_ok()) return Status::error(fb::ErrorCode::ContextLost, status.message);
+        if (!(features_ & static_cast<uint64_t>(fb::Feature::FdPassing))) fds_out.clear();
         wire::MessageBuilder builder;
         outbox_.send(builder.frame(serial, fb::CreateContextReply(builder.fbb(), request.ctx_id(), 0),
-                                   reply));
+                                   reply, std::move(fds_out)));
         return Status::ok();
     }
     // A lost context was already reported with ContextLost.

@@ -78,7 +78,8 @@ private:
     // socket messages stay ordered after what went through the ring.
     Status live_context(uint32_t ctx_id, ContextEntry*& entry);
     Status execute(uint32_t ctx_id, ContextEntry& entry, uint32_t ring,
-                   std::span<const std::byte> stream, std::vector<std::byte>* reply);
+                   std::span<const std::byte> stream, std::vector<std::byte>* reply,
+                   std::vector<shm::UniqueFd>* fds_in = nullptr, std::vector<shm::UniqueFd>* fds_out = nullptr);
     void lose_context(uint32_t ctx_id, const Status& why);
     Status reserve_object();
     void send_ok(uint32_t serial);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/Status.h"
+#include "shm/UniqueFd.h"
 
 namespace rendersock::server {
 
@@ -41,9 +42,27 @@ public:
     virtual Status submit(uint32_t ring, std::span<const std::byte> stream,
                           std::vector<std::byte>* reply) = 0;
 
+    // A submit that carries fds (a dma-buf or sync_file to import, DRM
+    // contexts only) or whose answer carries some (an exported sync_file).
+    // The context takes `fds_in` in the order its commands name them.
+    virtual Status submit_with_fds(uint32_t ring, std::span<const std::byte> stream,
+                                   std::vector<std::byte>* reply, std::vector<shm::UniqueFd>& fds_in,
+                                   std::vector<shm::UniqueFd>& /*fds_out*/) {
+        if (!fds_in.empty())
+            return Status::error(fb::ErrorCode::Malformed, "this context type takes no fds with a submit");
+        return submit(ring, stream, reply);
+    }
+
     // Called after every earlier submit on `ring` has been executed; the
     // context calls `signal` once that work has completed on the host.
     virtual void fence(uint32_t /*ring*/, FenceSignal signal) { signal(); }
+
+    // Memory the context provides for a blob it is asked to back (a DRM
+    // buffer's dma-buf, for object_id naming the buffer). Leaving `fd` empty
+    // means an ordinary memfd blob.
+    virtual Status blob_memory(uint64_t /*object_id*/, uint64_t /*size*/, shm::UniqueFd& /*fd*/) {
+        return Status::ok();
+    }
 
     // A blob was created for this context (object_id is context-specific).
     virtual Status blob_created(Blob& /*blob*/, uint64_t /*object_id*/) { return Status::ok(); }

@@ -1,5 +1,6 @@
 #include "server/ContextRegistry.h"
 
+#include "server/drm/DrmContextType.h"
 #include "server/venus/VenusContextType.h"
 #include "server/virgl/VirglContextType.h"
 
@@ -8,6 +9,7 @@ namespace rendersock::server {
 ContextRegistry::ContextRegistry(const Options& options) : options_(options) {
     types_.push_back(std::make_unique<venus::VenusContextType>(options));
     types_.push_back(std::make_unique<virgl::VirglContextType>(options));
+    types_.push_back(std::make_unique<drm::DrmContextType>(options));
 }
 
 ContextRegistry::~ContextRegistry() = default;
@@ -20,6 +22,12 @@ std::vector<ContextType*> ContextRegistry::available() {
     std::vector<ContextType*> result;
     for (auto& type : types_)
         if (!type->unavailable_reason()) result.push_back(type.get());
+    return result;
+}
+
+std::vector<ContextType*> ContextRegistry::all() {
+    std::vector<ContextType*> result;
+    for (auto& type : types_) result.push_back(type.get());
     return result;
 }
 
@@ -38,9 +46,6 @@ std::string ContextRegistry::refusal(fb::CapsetType capset) {
     switch (capset) {
         case fb::CapsetType::Virgl:
             return "virgl (OpenGL) contexts are not implemented by this server yet";
-        case fb::CapsetType::Drm:
-            return "DRM contexts are not implemented by this server yet" +
-                   std::string(options_.render_node.empty() ? "" : " (--rendernode given)");
         default:
             return "unknown capset type " + std::to_string(static_cast<uint32_t>(capset));
     }

@@ -19,6 +19,7 @@ struct ContextCreateInfo {
     uint32_t num_rings;
     std::string name;
     ContextHost& host;
+    bool fd_passing = false;  // fds travel on this client's socket (Unix)
 };
 
 class ContextType {
@@ -44,6 +45,8 @@ public:
 
     // The types this host can serve right now (probing on first use).
     std::vector<ContextType*> available();
+    // Every type this server knows, available here or not.
+    std::vector<ContextType*> all();
     ContextType* find_available(fb::CapsetType capset);
     // Why `capset` cannot be had here, for the error sent to the client.
     std::string refusal(fb::CapsetType capset);

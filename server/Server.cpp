@@ -45,8 +45,12 @@ int Server::run() {
     // Probe before listening: a client that connects is answered at once.
     if (options_.fork_per_client) registry_.probe_in_child_processes();
     open_listeners();
-    for (ContextType* type : registry_.available())
-        RS_INFO("offering %s on %s", type->name(), type->description().c_str());
+    for (ContextType* type : registry_.all()) {
+        if (auto reason = type->unavailable_reason())
+            RS_INFO("not offering %s: %s", type->name(), reason->c_str());
+        else
+            RS_INFO("offering %s on %s", type->name(), type->description().c_str());
+    }
     wait_signals();
     for (auto& listener : listeners_) {
         RS_INFO("listening on %s", listener.name.c_str());

@@ -57,11 +57,11 @@ void Context::submit(uint32_t ring, std::span<const std::byte> stream) {
     connection_.post(builder, fb::CreateSubmit(builder.fbb(), id_, ring), stream);
 }
 
-Reply Context::submit_and_wait(uint32_t ring, std::span<const std::byte> stream) {
+Reply Context::submit_and_wait(uint32_t ring, std::span<const std::byte> stream, std::span<const int> fds) {
     // Over the socket even with a ring: the server runs the ring dry before
     // any socket message of this context, so the order holds.
     wire::MessageBuilder builder;
-    return connection_.call(builder, fb::CreateSubmit(builder.fbb(), id_, ring, true), stream);
+    return connection_.call(builder, fb::CreateSubmit(builder.fbb(), id_, ring, true), stream, fds);
 }
 
 uint32_t Context::submit_for_reply(uint32_t ring, std::span<const std::byte> stream) {

@@ -36,7 +36,8 @@ public:
     // Sends a command stream whose last command asks for an answer, and
     // returns the context's answer (a ContextReply). Throws RemoteError when
     // the context is lost.
-    Reply submit_and_wait(uint32_t ring, std::span<const std::byte> stream);
+    // `fds` travel with the stream (Unix sockets; DRM contexts import them).
+    Reply submit_and_wait(uint32_t ring, std::span<const std::byte> stream, std::span<const int> fds = {});
     // The same in two halves: send now (in order), collect the answer later.
     uint32_t submit_for_reply(uint32_t ring, std::span<const std::byte> stream);
     Reply reply_to(uint32_t serial) { return connection_.await(serial); }
