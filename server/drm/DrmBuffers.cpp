@@ -107,13 +107,16 @@ DrmContext::Answer DrmContext::create_gbm_buffer(const dw::DrmCreateBuffer& requ
                             "libgbm could not create a " + std::to_string(request.width) + "x" +
                                 std::to_string(request.height) + " " + fourcc_name(request.format) +
                                 " buffer with these usage flags and modifier");
-    buffer.dmabuf.reset(gbm_bo_get_fd(buffer.bo));
-    if (!buffer.dmabuf) {
-        const int error = errno ? -errno : -EIO;
-        release(buffer);
-        return Answer::fail(error, "libgbm could not export the buffer as a dma-buf");
-    }
+    // gbm_bo_get_fd exports read-only (Mesa 22.3): clients could not write
+    // through their mapping. Export the handle ourselves, read-write.
     buffer.handle = gbm_bo_get_handle(buffer.bo).u32;  // gbm owns it; kept to spot re-imports
+    int fd = -1;
+    if (drmPrimeHandleToFD(device_->fd(), buffer.handle, DRM_CLOEXEC | DRM_RDWR, &fd) != 0) {
+        const int error = -errno;
+        release(buffer);
+        return Answer::fail(error, std::string("PRIME export of a GBM buffer: ") + std::strerror(-error));
+    }
+    buffer.dmabuf.reset(fd);
     buffer.info.allocator = static_cast<uint32_t>(dw::DrmAllocator::Gbm);
     buffer.info.modifier = gbm_bo_get_modifier(buffer.bo);
     buffer.info.stride = gbm_bo_get_stride_for_plane(buffer.bo, 0);
