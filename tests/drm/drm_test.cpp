@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/drm/GlReadback.h"
 #include "wire/client/DrmContext.h"
 
 namespace {
@@ -66,7 +67,46 @@ double elapsed_ms(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void buffers_of_every_format(client::DrmContext& drm) {
+// Where each of R, G, B, A lives in a pixel's 4 bytes, for the formats GL
+// reads here; alpha -1 means "X": GL reads it as opaque.
+struct ChannelBytes {
+    uint32_t format;
+    int r, g, b, a;
+};
+constexpr ChannelBytes kGlReadable[] = {
+    {DRM_FORMAT_XRGB8888, 2, 1, 0, -1},
+    {DRM_FORMAT_ARGB8888, 2, 1, 0, 3},
+    {DRM_FORMAT_XBGR8888, 0, 1, 2, -1},
+    {DRM_FORMAT_ABGR8888, 0, 1, 2, 3},
+};
+
+// GL (EGL on GBM on the server's node, in this VM) reads what the client
+// wrote through its mapping, pixel for pixel.
+void check_through_gl(testing::GlReadback& gl, client::Blob& mapping, const dw::DrmBufferAnswer& buffer,
+                      uint32_t format, uint32_t width, uint32_t height, const std::string& name) {
+    const ChannelBytes* layout = nullptr;
+    for (const auto& entry : kGlReadable)
+        if (entry.format == format) layout = &entry;
+    if (!layout) return;
+    std::string why;
+    auto pixels = gl.read(mapping.fd(), width, height, format, buffer.stride, buffer.offset, why);
+    if (!check(pixels.has_value(), name + ": GL imports the dma-buf", why)) return;
+    size_t mismatches = 0;
+    for (uint32_t y = 0; y < height; ++y) {
+        for (uint32_t x = 0; x < width; ++x) {
+            const auto* in = reinterpret_cast<const uint8_t*>(mapping.data()) + buffer.offset +
+                             size_t{y} * buffer.stride + size_t{x} * 4;
+            const uint8_t* out = pixels->data() + (size_t{y} * width + x) * 4;
+            const uint8_t alpha = layout->a < 0 ? 255 : in[layout->a];
+            if (out[0] != in[layout->r] || out[1] != in[layout->g] || out[2] != in[layout->b] || out[3] != alpha)
+                ++mismatches;
+        }
+    }
+    check(mismatches == 0, name + ": GL reads every pixel the mapping wrote",
+          std::to_string(mismatches) + " of " + std::to_string(width * height) + " differ");
+}
+
+void buffers_of_every_format(client::DrmContext& drm, testing::GlReadback* gl) {
     const auto formats = drm.formats();
     check(!formats.empty(), "QueryFormats lists formats", std::to_string(formats.size()) + " entries");
     const uint32_t sizes[][2] = {{64, 64}, {333, 17}};
@@ -89,6 +129,7 @@ void buffers_of_every_format(client::DrmContext& drm) {
             check(std::memcmp(writer->data(), reader->data(), buffer.size) == 0,
                   name + ": second mapping reads the first's writes",
                   std::to_string(buffer.size) + " bytes, stride " + std::to_string(buffer.stride));
+            if (gl && writer->is_shared()) check_through_gl(*gl, *writer, buffer, entry.format, size[0], size[1], name);
             writer.reset();
             reader.reset();
             drm.destroy_buffer(buffer.id);
@@ -284,8 +325,14 @@ int main(int argc, char** argv) {
         const auto& device = drm.device();
         std::printf("device: %s on %s, caps 0x%x\n", device.driver, device.node, device.caps);
         const bool allocates = !drm.formats().empty();
+        std::unique_ptr<testing::GlReadback> gl;
+        if (!tcp && (device.caps & dw::kCapGbm)) {
+            std::string why;
+            gl = testing::GlReadback::open(device.node, why);
+            check(gl != nullptr, "EGL on GBM on the same node, to read buffers through GL", why);
+        }
         if (allocates) {
-            buffers_of_every_format(drm);
+            buffers_of_every_format(drm, gl.get());
             mapping_outlives_buffer(drm, !tcp);
         } else {
             // Render nodes refuse dumb buffers and Mesa has no GBM backend
