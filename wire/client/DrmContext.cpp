@@ -76,7 +76,8 @@ std::vector<dw::DrmFormatModifier> DrmContext::formats() {
     if (result.body.size() != sizeof(header) + header.count * sizeof(dw::DrmFormatModifier))
         throw ConnectionError("format list of unexpected size");
     std::vector<dw::DrmFormatModifier> formats(header.count);
-    std::memcpy(formats.data(), result.body.data() + sizeof(header), formats.size() * sizeof(formats[0]));
+    if (!formats.empty())
+        std::memcpy(formats.data(), result.body.data() + sizeof(header), formats.size() * sizeof(formats[0]));
     return formats;
 }
 
