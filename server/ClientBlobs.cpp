@@ -61,6 +61,7 @@ Status ClientSession::on_blob_create(const fb::BlobCreate& request, uint32_t ser
         return status;
     }
     blob_bytes_ += size;
+    stats_.blob_created(size);
     const bool send_fd = (features_ & static_cast<uint64_t>(fb::Feature::FdPassing)) != 0;
     std::vector<shm::UniqueFd> fds;
     if (send_fd) fds.emplace_back(::dup(blob->fd()));
@@ -76,6 +77,7 @@ Status ClientSession::on_blob_destroy(const fb::BlobDestroy& request) {
     if (it == blobs_.end())
         return Status::error(fb::ErrorCode::NoSuchBlob, "no blob " + std::to_string(request.blob_id()));
     blob_bytes_ -= it->second->size();
+    stats_.blob_destroyed(it->second->size());
     --objects_;
     blobs_.erase(it);
     return Status::ok();

@@ -29,7 +29,10 @@ constexpr uint64_t kServerFeatures = static_cast<uint64_t>(fb::Feature::FdPassin
 }  // namespace
 
 ClientSession::ClientSession(asio::io_context& io, SessionConfig config, Outbox& outbox)
-    : io_(io), config_(std::move(config)), outbox_(outbox) {}
+    : io_(io),
+      config_(std::move(config)),
+      outbox_(outbox),
+      stats_(config_.stats ? *config_.stats : unreported_stats_) {}
 
 ClientSession::~ClientSession() {
     for (auto& wait : waits_) wait.timer->cancel();
@@ -101,6 +104,7 @@ Status ClientSession::on_hello(const fb::Hello& hello, uint32_t serial) {
     client_name_.resize(std::min<size_t>(client_name_.size(), 64));
     features_ = hello.features() & (config_.unix_socket ? kServerFeatures : 0);
     handshaken_ = true;
+    stats_.set_name(client_name_);
     RS_INFO("client %u (%s) connected", config_.client_id, client_name_.c_str());
 
     wire::MessageBuilder builder;
@@ -172,6 +176,7 @@ Status ClientSession::on_context_create(const fb::ContextCreate& request, uint32
     const bool with_page = (features_ & static_cast<uint64_t>(fb::Feature::TimelinePage)) != 0;
     ContextEntry entry;
     entry.context = std::move(context);
+    entry.capset = request.capset();
     entry.timelines = std::make_unique<FenceTimelines>(
         rings, with_page, [this, ctx_id](uint32_t ring, uint64_t signalled) {
             fence_advanced(ctx_id, ring, signalled);
@@ -179,6 +184,7 @@ Status ClientSession::on_context_create(const fb::ContextCreate& request, uint32
     std::vector<shm::UniqueFd> fds;
     if (with_page) fds.emplace_back(::dup(entry.timelines->page_fd()));
     contexts_.emplace(ctx_id, std::move(entry));
+    stats_.context_created(request.capset());
     RS_DEBUG("client %u: %s context %u created", config_.client_id, capset_name(request.capset()),
              ctx_id);
     wire::MessageBuilder builder;
@@ -194,6 +200,7 @@ Status ClientSession::on_context_destroy(const fb::ContextDestroy& request, uint
                              "no context " + std::to_string(request.ctx_id()));
     if (it->second.ring_reader) it->second.ring_reader->stop();
     finish_waits(request.ctx_id(), true);
+    stats_.context_destroyed(it->second.capset);
     contexts_.erase(it);
     for (auto& [id, blob] : blobs_) blob->detach(request.ctx_id());
     --objects_;
@@ -300,6 +307,7 @@ Status ClientSession::on_stream_ring_create(const fb::StreamRingCreate& request,
         io_, std::move(consumer), shm::UniqueFd(::dup(client_bell->fd())), config_.options.limits.max_message_bytes,
         [this, ctx_id](uint32_t ring, std::span<const std::byte> stream) {
             auto it = contexts_.find(ctx_id);
+            stats_.ring_stream_received(stream.size());
             if (it == contexts_.end() || it->second.lost) return Status::ok();
             return execute(ctx_id, it->second, ring, stream, nullptr);
         },

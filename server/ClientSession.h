@@ -13,6 +13,7 @@
 #include <string>
 
 #include "server/Blob.h"
+#include "server/ClientStats.h"
 #include "server/ContextRegistry.h"
 #include "server/FenceTimelines.h"
 #include "server/Outbox.h"
@@ -27,6 +28,7 @@ struct SessionConfig {
     uint32_t client_id;
     bool unix_socket;          // fds can travel
     std::string token;         // required secret, empty for none
+    ClientStats* stats = nullptr;  // where its counters go; none: counted but never reported
 };
 
 class ClientSession final : public ContextHost {
@@ -38,6 +40,7 @@ public:
     void handle(const fb::Message& message, wire::Frame& frame);
     bool handshaken() const { return handshaken_; }
     const std::string& name() const { return client_name_; }
+    ClientStats& stats() { return stats_; }
 
     // ContextHost
     void reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) override;
@@ -48,6 +51,7 @@ private:
         std::unique_ptr<Context> context;
         std::unique_ptr<FenceTimelines> timelines;
         std::shared_ptr<StreamRingReader> ring_reader;
+        fb::CapsetType capset = fb::CapsetType::None;
         bool lost = false;
     };
     struct PendingWait {
@@ -55,6 +59,7 @@ private:
         uint32_t ring;
         uint64_t fence_id;
         uint32_t serial;
+        std::chrono::steady_clock::time_point asked_at;
         std::unique_ptr<asio::steady_timer> timer;
     };
 
@@ -84,13 +89,16 @@ private:
     Status reserve_object();
     void send_ok(uint32_t serial);
     void send_error(uint32_t serial, const Status& status, uint32_t ctx_id = 0);
-    void send_fence_state(uint32_t serial, uint32_t ctx_id, uint32_t ring, uint64_t asked);
+    void send_fence_state(uint32_t serial, uint32_t ctx_id, uint32_t ring, uint64_t asked,
+                          std::chrono::steady_clock::time_point asked_at);
     void fence_advanced(uint32_t ctx_id, uint32_t ring, uint64_t signalled);
     void finish_waits(uint32_t ctx_id, bool context_gone);
 
     asio::io_context& io_;
     SessionConfig config_;
     Outbox& outbox_;
+    ClientStats unreported_stats_;
+    ClientStats& stats_;
     bool handshaken_ = false;
     uint64_t features_ = 0;
     std::string client_name_;

@@ -49,6 +49,14 @@ Limits per client:
   --max-blob-bytes N     total blob memory (default 8 GiB)
   --max-objects N        contexts + blobs + context objects (default 65536)
 
+Stats (per client and in total: contexts by type, blobs and their bytes,
+messages and bytes received, round trips, fence waits and their latency):
+  SIGUSR1                logs them now: a line per client, the totals, and
+                         one `stats: {...}` JSON line
+  --stats-interval SECS  logs them every SECS seconds as well
+  --stats-file PATH      also writes the JSON to PATH at each report
+                         (replaced atomically)
+
 Other:
   --log-level LEVEL      error, warn, info (default) or debug; also
                          $RENDERSOCK_LOG
@@ -140,6 +148,13 @@ bool parse_one(Parser& parser, Options& options, bool& no_unix) {
     } else if (arg == "--max-objects") {
         if (!parse_number_flag(parser, arg, number)) return false;
         options.limits.max_objects = static_cast<uint32_t>(std::min<uint64_t>(number, 1u << 30));
+    } else if (arg == "--stats-interval") {
+        if (!parse_number_flag(parser, arg, number)) return false;
+        options.stats_interval_seconds = static_cast<uint32_t>(std::min<uint64_t>(number, 86400));
+    } else if (arg == "--stats-file") {
+        auto v = parser.value(arg);
+        if (!v) return false;
+        options.stats_file = std::string(*v);
     } else if (arg == "--log-level") {
         auto v = parser.value(arg);
         if (!v) return false;

@@ -31,6 +31,8 @@ struct Options {
     std::optional<uint32_t> vulkan_device; // --vulkan-device N / RENDERSOCK_VK_DEVICE
     bool no_host_pointer_import = false;   // mirror host-visible memory instead
     log::Level log_level = log::Level::Info;
+    uint32_t stats_interval_seconds = 0;   // --stats-interval; 0 = on SIGUSR1 only
+    std::string stats_file;                // --stats-file: the JSON report, replaced each time
     Limits limits;
 };
 

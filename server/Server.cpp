@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "server/Listener.h"
+#include "server/StatsReport.h"
 #include "wire/Log.h"
 
 namespace rendersock::server {
@@ -37,7 +38,10 @@ Server::Server(Options options)
     : options_(std::move(options)),
       token_(read_token(options_.token_file)),
       signals_(io_, SIGINT, SIGTERM, SIGCHLD),
-      registry_(options_) {}
+      registry_(options_),
+      stats_timer_(io_) {
+    signals_.add(SIGUSR1);
+}
 
 Server::~Server() = default;
 
@@ -57,6 +61,7 @@ int Server::run() {
         accept_next(listener);
     }
     RS_INFO("serving each client in %s", options_.fork_per_client ? "its own process" : "this process");
+    if (options_.stats_interval_seconds) schedule_stats_report();
     io_.run();
     return 0;
 }
@@ -101,14 +106,16 @@ void Server::on_accept(Listener& listener) {
     accept_next(listener);
 }
 
-SessionConfig Server::session_config(bool unix_socket, uint32_t client_id) {
-    return SessionConfig{options_, registry_, client_id, unix_socket, token_};
+SessionConfig Server::session_config(bool unix_socket, uint32_t client_id, ClientStats& stats) {
+    return SessionConfig{options_, registry_, client_id, unix_socket, token_, &stats};
 }
 
 void Server::start_client(shm::UniqueFd sock, bool unix_socket) {
     const uint32_t client_id = next_client_id_++;
+    ClientStats& stats = stats_.claim(client_id, /*tcp=*/!unix_socket);
     if (!options_.fork_per_client) {
-        serve_here(std::move(sock), unix_socket, client_id);
+        stats.set_pid(::getpid());
+        serve_here(std::move(sock), unix_socket, client_id, stats);
         return;
     }
     io_.notify_fork(asio::io_context::fork_prepare);
@@ -116,25 +123,34 @@ void Server::start_client(shm::UniqueFd sock, bool unix_socket) {
     if (pid < 0) {
         io_.notify_fork(asio::io_context::fork_parent);
         RS_ERROR("fork failed for client %u: %s", client_id, std::strerror(errno));
+        stats_.release(stats);
         return;
     }
     if (pid == 0) {
         io_.notify_fork(asio::io_context::fork_child);
-        serve_in_child(std::move(sock), unix_socket, client_id);
+        serve_in_child(std::move(sock), unix_socket, client_id, stats);
     }
     io_.notify_fork(asio::io_context::fork_parent);
-    children_.insert(pid);
+    stats.set_pid(pid);
+    children_[pid] = &stats;
     RS_DEBUG("client %u served by process %d", client_id, pid);
 }
 
-void Server::serve_in_child(shm::UniqueFd sock, bool unix_socket, uint32_t client_id) {
+void Server::serve_in_child(shm::UniqueFd sock, bool unix_socket, uint32_t client_id,
+                            ClientStats& stats) {
     is_child_ = true;
     close_listeners();
     children_.clear();
+    stats_timer_.cancel();  // the parent reports
     // Host drivers load in here, after the fork, never in the parent.
     auto session = std::make_shared<Session>(io_, std::move(sock),
-                                             session_config(unix_socket, client_id),
-                                             [this] { io_.stop(); });
+                                             session_config(unix_socket, client_id, stats),
+                                             [this, &stats] {
+                                                 // Not connected any more, even before
+                                                 // the parent reaps this process.
+                                                 stats.mark_disconnected();
+                                                 io_.stop();
+                                             });
     session->start();
     sessions_[client_id] = session;
     io_.restart();
@@ -145,13 +161,17 @@ void Server::serve_in_child(shm::UniqueFd sock, bool unix_socket, uint32_t clien
     ::_exit(0);
 }
 
-void Server::serve_here(shm::UniqueFd sock, bool unix_socket, uint32_t client_id) {
+void Server::serve_here(shm::UniqueFd sock, bool unix_socket, uint32_t client_id,
+                        ClientStats& stats) {
     auto session = std::make_shared<Session>(io_, std::move(sock),
-                                             session_config(unix_socket, client_id),
-                                             [this, client_id] {
-                                                 // Drop our reference once the close finishes.
-                                                 asio::post(io_, [this, client_id] {
+                                             session_config(unix_socket, client_id, stats),
+                                             [this, client_id, &stats] {
+                                                 stats.mark_disconnected();
+                                                 // Drop our reference once the close
+                                                 // finishes; nothing counts after that.
+                                                 asio::post(io_, [this, client_id, &stats] {
                                                      sessions_.erase(client_id);
+                                                     stats_.release(stats);
                                                  });
                                              });
     sessions_[client_id] = session;
@@ -171,6 +191,11 @@ void Server::on_signal(int signal) {
         reap_children();
         return;
     }
+    if (signal == SIGUSR1) {
+        // Serving processes ignore it: the parent reports for every client.
+        if (!is_child_) report_stats();
+        return;
+    }
     if (is_child_) {
         for (auto& [id, session] : sessions_) session->shutdown("server shutting down");
         io_.stop();
@@ -183,7 +208,10 @@ void Server::reap_children() {
     int status = 0;
     pid_t pid;
     while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-        children_.erase(pid);
+        if (auto child = children_.find(pid); child != children_.end()) {
+            stats_.release(*child->second);
+            children_.erase(child);
+        }
         if (WIFSIGNALED(status))
             RS_WARN("client process %d died from signal %d; other clients are unaffected", pid,
                     WTERMSIG(status));
@@ -200,8 +228,9 @@ void Server::begin_shutdown(int signal) {
     RS_INFO("signal %d: shutting down (%zu client processes, %zu sessions)", signal,
             children_.size(), sessions_.size());
     close_listeners();
+    stats_timer_.cancel();
     for (auto& [id, session] : sessions_) session->shutdown("server shutting down");
-    for (pid_t child : children_) ::kill(child, SIGTERM);
+    for (auto& [child, stats] : children_) ::kill(child, SIGTERM);
     if (children_.empty()) {
         io_.stop();
         return;
@@ -209,7 +238,7 @@ void Server::begin_shutdown(int signal) {
     // Children that ignore SIGTERM (stuck in a driver) get SIGKILL.
     auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(2));
     timer->async_wait([this, timer](const asio::error_code&) {
-        for (pid_t child : children_) ::kill(child, SIGKILL);
+        for (auto& [child, stats] : children_) ::kill(child, SIGKILL);
         io_.stop();
     });
 }
@@ -222,6 +251,27 @@ void Server::close_listeners() {
         if (listener.unix_socket && !is_child_) ::unlink(listener.name.c_str());
     }
     listeners_.clear();
+}
+
+void Server::schedule_stats_report() {
+    stats_timer_.expires_after(std::chrono::seconds(options_.stats_interval_seconds));
+    stats_timer_.async_wait([this](const asio::error_code& error) {
+        if (error || is_child_ || shutting_down_) return;
+        report_stats();
+        schedule_stats_report();
+    });
+}
+
+void Server::report_stats() {
+    const StatsSnapshot snapshot = stats_.snapshot();
+    // Asked for (SIGUSR1, --stats-interval), so logged whatever the log level.
+    for (const std::string& line : stats_text_lines(snapshot))
+        log::write(log::Level::Info, "stats: %s", line.c_str());
+    const std::string json = stats_json(snapshot);
+    log::write(log::Level::Info, "stats: %s", json.c_str());
+    if (options_.stats_file.empty()) return;
+    if (const std::string error = write_stats_file(options_.stats_file, json); !error.empty())
+        RS_WARN("stats file: %s", error.c_str());
 }
 
 }  // namespace rendersock::server

@@ -15,6 +15,14 @@ namespace {
 // Stop reading a client's requests while this much is waiting to be sent.
 constexpr size_t kMaxQueuedBytes = 32u << 20;
 
+// The serial of the request an outgoing frame answers; 0 for unsolicited
+// messages. The frame is one the server built itself, so its control message
+// needs no verification before it is read.
+uint32_t answered_serial(const wire::OutgoingFrame& frame) {
+    return flatbuffers::GetRoot<wire::fb::Message>(frame.bytes.data() + sizeof(wire::FrameHeader))
+        ->serial();
+}
+
 wire::FrameLimits frame_limits(const Options& options) {
     wire::FrameLimits limits;
     limits.max_payload_bytes = options.limits.max_message_bytes;
@@ -107,6 +115,8 @@ void Session::on_readable() {
 }
 
 void Session::handle_frame(wire::Frame& frame) {
+    client_->stats().message_received(sizeof(frame.header) + frame.control.size() +
+                                      frame.payload.size());
     const wire::fb::Message* message = wire::verify_message(frame.control);
     if (!message) {
         wire::MessageBuilder builder;
@@ -121,6 +131,8 @@ void Session::handle_frame(wire::Frame& frame) {
 
 void Session::send(wire::OutgoingFrame frame) {
     if (closed_) return;
+    // An answer the client waits for: a round trip served.
+    if (answered_serial(frame) != 0) client_->stats().round_trip_served();
     outgoing_bytes_ += frame.bytes.size();
     outgoing_.push_back(std::move(frame));
     if (!write_waiting_) flush();

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 
 namespace rendersock::log {
 namespace {
@@ -54,9 +56,21 @@ void write(Level lvl, const char* format, ...) {
     if (prefix < 0) return;
     va_list args;
     va_start(args, format);
-    std::vsnprintf(line + prefix, sizeof(line) - static_cast<size_t>(prefix) - 1, format, args);
+    va_list again;
+    va_copy(again, args);
+    const size_t room = sizeof(line) - static_cast<size_t>(prefix);
+    const int length = std::vsnprintf(line + prefix, room, format, args);
     va_end(args);
-    std::fprintf(stderr, "%s\n", line);
+    if (length >= 0 && static_cast<size_t>(length) >= room) {
+        // Long lines (the server's JSON stats) are written whole, not cut.
+        std::vector<char> long_line(static_cast<size_t>(prefix + length) + 1);
+        std::memcpy(long_line.data(), line, static_cast<size_t>(prefix));
+        std::vsnprintf(long_line.data() + prefix, static_cast<size_t>(length) + 1, format, again);
+        std::fprintf(stderr, "%s\n", long_line.data());
+    } else {
+        std::fprintf(stderr, "%s\n", line);
+    }
+    va_end(again);
 }
 
 }  // namespace rendersock::log
