@@ -157,6 +157,7 @@ void GlContext::end(CommandWriter& writer) {
 void GlContext::flush() {
     if (stream_.empty()) return;
     transport_->submit(0, stream_.bytes());
+    sent_bytes_ += stream_.size();
     stream_.clear();
 }
 
@@ -225,6 +226,7 @@ void GlContext::sync() {
 
 GlReply GlContext::round_trip() {
     client::Reply reply = transport_->submit_and_wait(0, stream_.bytes());
+    sent_bytes_ += stream_.size();
     stream_.clear();
     release_staged();  // the host is done with every staged blob
     return GlReply(std::move(reply.frame.payload));

@@ -124,6 +124,11 @@ public:
     void flush();
     // Waits until the host has executed everything sent so far.
     void sync();
+    // glGetError without a round trip when it cannot have changed: nothing
+    // was encoded since a host check said GL_NO_ERROR (the usual
+    // `while (glGetError())` drain, checks after client-side-only calls).
+    bool error_known_clear() const { return clean_at_ == stream_position(); }
+    void error_checked(GLenum error) { clean_at_ = error == GL_NO_ERROR ? stream_position() : kUnknown; }
     // A blob holding `bytes` bytes of `data`, kept until the next round trip.
     uint32_t stage_in_blob(const void* data, uint64_t bytes);
 
@@ -187,6 +192,12 @@ public:
 private:
     void filter_strings();
     void release_staged();
+    // Bytes encoded over the context's life: sent, plus waiting to be sent.
+    uint64_t stream_position() const { return sent_bytes_ + stream_.size(); }
+
+    static constexpr uint64_t kUnknown = ~uint64_t{0};
+    uint64_t sent_bytes_ = 0;
+    uint64_t clean_at_ = kUnknown;  // stream position of the last GL_NO_ERROR
 
     client::Connection& connection_;
     Attributes attributes_;

@@ -338,7 +338,13 @@ void GLAPIENTRY glFinish() {
     enc_glFinish();
     ctx->sync();
 }
-GLenum GLAPIENTRY glGetError() { return enc_glGetError(); }
+GLenum GLAPIENTRY glGetError() {
+    GlContext* ctx = current_context();
+    if (ctx && ctx->error_known_clear()) return GL_NO_ERROR;
+    const GLenum error = enc_glGetError();
+    if (ctx) ctx->error_checked(error);
+    return error;
+}
 
 namespace {
 

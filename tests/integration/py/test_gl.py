@@ -4,11 +4,14 @@ llvmpipe under Xvfb: eglinfo and glxinfo -B show the host renderer behind our
 name with the versions we expose, and the first frames of glxgears (GLX) and
 es2gears_x11 (EGL on X11) are byte-identical to the native frames.
 usage: test_gl.py BUILD_DIR"""
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -103,6 +106,42 @@ def check_window(program, native_env, forwarded_env, folder):
     print(f'{program}: presented window identical to native ({len(native)} bytes)')
 
 
+def round_trips_of(program_args, env_of):
+    """The round trips a fresh server served one run of a GL program, from
+    its stats (SIGUSR1, --stats-file), and the program's output."""
+    with tempfile.TemporaryDirectory() as folder:
+        stats_file = os.path.join(folder, 'stats.json')
+        with harness.server(BUILD, ['--stats-file', stats_file]) as server:
+            run = subprocess.run(program_args, env=env_of(server), capture_output=True, text=True, timeout=120)
+            if run.returncode != 0:
+                raise SystemExit(f'{program_args[0]} through rendersock failed:\n{run.stdout}{run.stderr}')
+            os.kill(server.process.pid, signal.SIGUSR1)
+            deadline = time.time() + 10
+            while not os.path.exists(stats_file):
+                if time.time() > deadline:
+                    raise SystemExit('the server wrote no stats file after SIGUSR1')
+                time.sleep(0.05)
+            with open(stats_file) as f:
+                return json.load(f)['total']['round_trips'], run.stdout
+
+
+def check_error_round_trips(native_env):
+    """glGetError: the same answers as native, and a host round trip only
+    when a command could have raised an error since the last clean check."""
+    program = os.path.join(BUILD, 'tests/gl/gl_error_checks')
+    native = subprocess.run([program, '1000'], env=native_env, capture_output=True, text=True, timeout=60)
+    few, forwarded = round_trips_of([program, '1000'], lambda server: server.gl_env())
+    many, _ = round_trips_of([program, '3000'], lambda server: server.gl_env())
+    if native.returncode != 0 or forwarded != native.stdout:
+        raise SystemExit(f'gl_error_checks differs from native:\n--- native\n{native.stdout}\n--- rendersock\n{forwarded}')
+    # 2000 more repeated checks and 200 more command+check pairs: only the
+    # pairs may cost a round trip.
+    if many - few != 200:
+        raise SystemExit(f'glGetError: {few} round trips for 1000 repeats, {many} for 3000 (expected 200 more)')
+    print(f'glGetError: answers identical to native; {few} round trips for 1000 repeats, {many} for 3000 '
+          '(only checks after a command reach the host)')
+
+
 def main():
     global BUILD
     BUILD = os.path.abspath(sys.argv[1])
@@ -112,6 +151,7 @@ def main():
         native_env = dict(os.environ, DISPLAY=display, XDG_RUNTIME_DIR=server.folder)
         forwarded_env = server.gl_env(DISPLAY=display)
         check_eglinfo(forwarded_env)
+        check_error_round_trips(native_env)
         check_glxinfo(native_env, forwarded_env)
         check_frames('glxgears', native_env, forwarded_env, folder)
         check_frames('es2gears_x11', native_env, forwarded_env, folder)
