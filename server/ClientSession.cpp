@@ -36,6 +36,7 @@ ClientSession::ClientSession(asio::io_context& io, SessionConfig config, Outbox&
 
 ClientSession::~ClientSession() {
     for (auto& wait : waits_) wait.timer->cancel();
+    for (auto& watched : watched_fds_) watched.cancel();
     for (auto& [id, entry] : contexts_)
         if (entry.ring_reader) entry.ring_reader->stop();
 }
@@ -324,6 +325,19 @@ Status ClientSession::on_stream_ring_create(const fb::StreamRingCreate& request,
 void ClientSession::reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) {
     wire::MessageBuilder builder;
     outbox_.send(builder.frame(0, fb::CreateContextReply(builder.fbb(), ctx_id, reply_id), data));
+}
+
+void ClientSession::when_readable(int fd, std::function<void()> ready) {
+    const int copy = ::dup(fd);
+    if (copy < 0) return;
+    watched_fds_.emplace_back(io_, copy);
+    auto position = std::prev(watched_fds_.end());
+    position->async_wait(asio::posix::stream_descriptor::wait_read,
+                         [this, position, ready = std::move(ready)](const asio::error_code& error) {
+                             if (error) return;  // cancelled: the session is ending
+                             watched_fds_.erase(position);
+                             ready();
+                         });
 }
 
 void ClientSession::send_ok(uint32_t serial) {

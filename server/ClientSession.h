@@ -5,6 +5,7 @@
 // only ever name its own objects.
 
 #include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstdint>
 #include <list>
@@ -45,6 +46,7 @@ public:
     // ContextHost
     void reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) override;
     std::shared_ptr<Blob> find_blob(uint32_t ctx_id, uint32_t blob_id) override;
+    void when_readable(int fd, std::function<void()> ready) override;
 
 private:
     struct ContextEntry {
@@ -107,6 +109,7 @@ private:
     uint64_t blob_bytes_ = 0;
     uint32_t objects_ = 0;
     std::list<PendingWait> waits_;
+    std::list<asio::posix::stream_descriptor> watched_fds_;
 };
 
 }  // namespace rendersock::server

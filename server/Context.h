@@ -26,6 +26,10 @@ public:
     // Looks up a blob this context may use; nullptr when it may not. The
     // context may keep the blob alive (host memory imported from it).
     virtual std::shared_ptr<Blob> find_blob(uint32_t ctx_id, uint32_t blob_id) = 0;
+    // Calls `ready` on the serving thread once `fd` is readable (an eventfd
+    // the kernel signals). The host keeps its own copy of the fd; `ready`
+    // is dropped uncalled if the client goes away first.
+    virtual void when_readable(int fd, std::function<void()> ready) = 0;
 };
 
 class Context {

@@ -6,7 +6,7 @@
 
 namespace rendersock::server {
 
-ContextRegistry::ContextRegistry(const Options& options) : options_(options) {
+ContextRegistry::ContextRegistry(const Options& options) {
     types_.push_back(std::make_unique<venus::VenusContextType>(options));
     types_.push_back(std::make_unique<virgl::VirglContextType>(options));
     types_.push_back(std::make_unique<drm::DrmContextType>(options));

@@ -55,7 +55,6 @@ public:
 
 private:
     std::vector<std::unique_ptr<ContextType>> types_;
-    const Options& options_;
 };
 
 const char* capset_name(fb::CapsetType capset);

@@ -54,8 +54,12 @@ DrmContext::Answer DrmContext::Answer::fail(int32_t error, std::string message) 
     return answer;
 }
 
-DrmContext::DrmContext(std::unique_ptr<DrmDevice> device, uint64_t byte_budget, bool fd_passing)
-    : device_(std::move(device)), byte_budget_(byte_budget), fd_passing_(fd_passing) {}
+DrmContext::DrmContext(std::unique_ptr<DrmDevice> device, const ContextCreateInfo& info, uint64_t byte_budget)
+    : device_(std::move(device)),
+      host_(info.host),
+      num_rings_(info.num_rings),
+      byte_budget_(byte_budget),
+      fd_passing_(info.fd_passing) {}
 
 DrmContext::~DrmContext() {
     for (auto& [id, buffer] : buffers_) release(buffer);
@@ -171,6 +175,13 @@ Status DrmContext::run(dw::DrmOp op, std::span<const std::byte> body, std::vecto
             RS_TRY(read_body(body, object));
             answer = syncobj_reset(object.id);
             return Status::ok();
+        case dw::DrmOp::RingWaitSyncobj:
+        case dw::DrmOp::RingSignalSyncobj: {
+            dw::DrmRingSyncobj request{};
+            RS_TRY(read_body(body, request));
+            answer = op == dw::DrmOp::RingWaitSyncobj ? ring_wait(request) : ring_signal(request);
+            return Status::ok();
+        }
     }
     return malformed("unknown op " + std::to_string(static_cast<uint32_t>(op)));
 }

@@ -6,19 +6,22 @@
 // timeline) are named by client-chosen ids.
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "server/Context.h"
+#include "server/ContextRegistry.h"
 #include "server/drm/DrmDevice.h"
 
 namespace rendersock::server::drm {
 
 class DrmContext final : public Context {
 public:
-    DrmContext(std::unique_ptr<DrmDevice> device, uint64_t byte_budget, bool fd_passing);
+    DrmContext(std::unique_ptr<DrmDevice> device, const ContextCreateInfo& info, uint64_t byte_budget);
     ~DrmContext() override;
 
     fb::CapsetType type() const override { return fb::CapsetType::Drm; }
@@ -26,6 +29,7 @@ public:
     Status submit_with_fds(uint32_t ring, std::span<const std::byte> stream, std::vector<std::byte>* reply,
                            std::vector<shm::UniqueFd>& fds_in, std::vector<shm::UniqueFd>& fds_out) override;
     Status blob_memory(uint64_t object_id, uint64_t size, shm::UniqueFd& fd) override;
+    void fence(uint32_t ring, FenceSignal signal) override;
 
     // The answer to one command: an error (negative errno and why) or a body
     // and the fds that go with it.
@@ -84,12 +88,33 @@ private:
     uint32_t syncobj_handle(uint32_t id, Answer& answer) const;
     Answer needs_timeline(uint64_t point) const;
 
+    // Ring timelines (DrmRings.cpp): what happens on a ring, in order: a
+    // wait for a syncobj point (done once the kernel signals its eventfd),
+    // or an action (a fence signal, a syncobj signal) run once every entry
+    // before it is done.
+    struct RingEntry {
+        uint64_t wait = 0;  // non-zero: the id of a wait not yet done
+        std::function<void()> action;
+    };
+    Answer ring_wait(const dw::DrmRingSyncobj& request);
+    Answer ring_signal(const dw::DrmRingSyncobj& request);
+    Answer check_ring_request(const dw::DrmRingSyncobj& request, uint32_t& handle);
+    void wait_done(uint32_t ring, uint64_t wait);
+    void advance(uint32_t ring);
+
     std::unique_ptr<DrmDevice> device_;
+    ContextHost& host_;
+    uint32_t num_rings_;
     uint64_t byte_budget_;
     uint64_t bytes_ = 0;
     bool fd_passing_;
     std::map<uint32_t, Buffer> buffers_;
     std::map<uint32_t, uint32_t> syncobjs_;  // client id -> host handle
+    std::map<uint32_t, std::deque<RingEntry>> rings_;
+    std::map<uint64_t, shm::UniqueFd> wait_eventfds_;
+    uint64_t next_wait_ = 1;
+    // Callbacks from the host's fd watch outlive nothing: they check this.
+    std::shared_ptr<DrmContext*> self_ = std::make_shared<DrmContext*>(this);
 };
 
 }  // namespace rendersock::server::drm

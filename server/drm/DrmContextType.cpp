@@ -91,7 +91,7 @@ std::unique_ptr<Context> DrmContextType::create(const ContextCreateInfo& info, S
         status = Status::error(fb::ErrorCode::HostFailure, error);
         return nullptr;
     }
-    return std::make_unique<DrmContext>(std::move(device), options_.limits.max_blob_bytes, info.fd_passing);
+    return std::make_unique<DrmContext>(std::move(device), info, options_.limits.max_blob_bytes);
 }
 
 }  // namespace rendersock::server::drm

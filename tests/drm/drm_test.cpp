@@ -193,6 +193,40 @@ void timelines(client::DrmContext& drm) {
     drm.destroy_syncobj(b);
 }
 
+// Syncobj points bound to the context's ring timelines: a ring's fence waits
+// for a point signalled later; a signal bound behind it follows it.
+void ring_bindings(client::DrmContext& drm) {
+    client::Context& context = drm.context();
+    const uint32_t gate = drm.create_syncobj();
+    const uint32_t after = drm.create_syncobj();
+    context.create_fence(1, 1);  // before any wait: signals at once
+    check(context.wait_fence(1, 1, milliseconds(2000)), "rings: a fence with nothing before it signals");
+    drm.ring_wait(1, gate, 5);
+    context.create_fence(1, 2);
+    drm.ring_signal(1, after, 2);
+    context.create_fence(0, 1);  // another ring is not held
+    check(context.wait_fence(0, 1, milliseconds(2000)), "rings: ring 0 goes on while ring 1 waits");
+    check(!context.wait_fence(1, 2, milliseconds(200)), "rings: a fence behind an unsignalled point waits");
+    check(drm.query(after) == 0, "rings: a signal behind the wait has not happened");
+    drm.signal(gate, 5);
+    check(context.wait_fence(1, 2, milliseconds(2000)), "rings: the fence signals once the point does");
+    const auto start = Clock::now();
+    uint64_t point = 0;
+    while ((point = drm.query(after)) != 2 && elapsed_ms(start) < 2000) {
+    }
+    check(point == 2, "rings: the bound signal followed", "point " + std::to_string(point));
+    std::string why;
+    check(error_of([&] { drm.ring_wait(7, gate, 1); }, &why) == -EINVAL, "rings: a ring the context lacks is refused",
+          why);
+    check(error_of([&] { drm.ring_wait(1, 4242, 1); }, &why) == -ENOENT, "rings: a syncobj never made is refused",
+          why);
+    // A wait left pending when the context goes away must not outlive it.
+    drm.ring_wait(1, gate, 99);
+    context.create_fence(1, 3);
+    drm.destroy_syncobj(gate);
+    drm.destroy_syncobj(after);
+}
+
 void sync_files(client::DrmContext& drm) {
     const uint32_t timeline = drm.create_syncobj();
     drm.signal(timeline, 7);
@@ -321,7 +355,7 @@ int main(int argc, char** argv) {
     const bool tcp = argc > 2 && std::strcmp(argv[2], "--tcp") == 0;
     try {
         auto connection = connect_to(address);
-        client::DrmContext drm(*connection);
+        client::DrmContext drm(*connection, 2);
         const auto& device = drm.device();
         std::printf("device: %s on %s, caps 0x%x\n", device.driver, device.node, device.caps);
         const bool allocates = !drm.formats().empty();
@@ -349,6 +383,7 @@ int main(int argc, char** argv) {
                   "no syncobjs on this driver: creating one is refused, clearly", why);
         }
         if (syncobjs) timelines(drm);
+        if (device.caps & dw::kCapSyncobjTimeline) ring_bindings(drm);
         if (!syncobjs) {
             // nothing more to do with syncobjs
         } else if (tcp) {

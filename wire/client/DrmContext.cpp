@@ -14,7 +14,7 @@ std::span<const std::byte> bytes_of(const T& value) {
 
 }  // namespace
 
-DrmContext::DrmContext(Connection& connection) : connection_(connection) {
+DrmContext::DrmContext(Connection& connection, uint32_t num_rings) : connection_(connection) {
     wire::MessageBuilder builder;
     Reply reply = connection_.call(
         builder, fb::CreateCapsetQuery(builder.fbb(), fb::CapsetType::Drm, dw::kDrmCapsetVersion));
@@ -26,7 +26,7 @@ DrmContext::DrmContext(Connection& connection) : connection_(connection) {
     device_.driver[sizeof(device_.driver) - 1] = 0;
     device_.description[sizeof(device_.description) - 1] = 0;
     device_.node[sizeof(device_.node) - 1] = 0;
-    context_ = std::make_unique<Context>(connection_, fb::CapsetType::Drm, 1, "drm");
+    context_ = std::make_unique<Context>(connection_, fb::CapsetType::Drm, num_rings, "drm");
 }
 
 DrmContext::Result DrmContext::run(dw::DrmOp op, std::span<const std::byte> body, std::span<const int> fds) {
@@ -161,6 +161,14 @@ void DrmContext::import_sync_file(uint32_t id, int sync_file, uint64_t point) {
     const int fds[] = {sync_file};
     Result result = run(dw::DrmOp::SyncobjImport, bytes_of(dw::DrmSyncobjPoint{id, 0, point}), fds);
     if (result.error) throw DrmError(result.error, result.message);
+}
+
+void DrmContext::ring_wait(uint32_t ring, uint32_t id, uint64_t point) {
+    call_plain(dw::DrmOp::RingWaitSyncobj, bytes_of(dw::DrmRingSyncobj{ring, id, point}));
+}
+
+void DrmContext::ring_signal(uint32_t ring, uint32_t id, uint64_t point) {
+    call_plain(dw::DrmOp::RingSignalSyncobj, bytes_of(dw::DrmRingSyncobj{ring, id, point}));
 }
 
 }  // namespace rendersock::client

@@ -36,7 +36,7 @@ private:
 class DrmContext {
 public:
     // Throws RemoteError when the server offers no DRM context.
-    explicit DrmContext(Connection& connection);
+    explicit DrmContext(Connection& connection, uint32_t num_rings = 1);
 
     const dw::DrmCapset& device() const { return device_; }
     Context& context() { return *context_; }
@@ -63,6 +63,11 @@ public:
                                  uint32_t flags = dw::kWaitAll);
     shm::UniqueFd export_sync_file(uint32_t id, uint64_t point = 0);
     void import_sync_file(uint32_t id, int sync_file, uint64_t point = 0);
+    // Binds a syncobj point to ring `ring` of the context's fence timelines:
+    // fences created on the ring after a wait signal once the point has;
+    // a signal happens once everything before it on the ring has.
+    void ring_wait(uint32_t ring, uint32_t id, uint64_t point = 0);
+    void ring_signal(uint32_t ring, uint32_t id, uint64_t point = 0);
 
     // One command, raw: for tools and tests of what the server refuses.
     struct Result {

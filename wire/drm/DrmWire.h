@@ -49,6 +49,13 @@ enum class DrmOp : uint32_t {
     SyncobjExport = 10,     // DrmSyncobjPoint -> a sync_file fd with the reply
     SyncobjImport = 11,     // DrmSyncobjPoint + one fd (a sync_file)
     SyncobjReset = 12,      // DrmObjectId
+    // Binding syncobjs to the context's ring timelines (FenceCreate on a
+    // ring): fences created on the ring afterwards signal only once the
+    // point has signalled...
+    RingWaitSyncobj = 13,   // DrmRingSyncobj
+    // ...and the point is signalled once everything before it on the ring
+    // (earlier waits included) has.
+    RingSignalSyncobj = 14, // DrmRingSyncobj
 };
 
 struct DrmCommandHeader {
@@ -150,6 +157,12 @@ struct DrmWaitAnswer {
     uint32_t reserved;
 };
 
+struct DrmRingSyncobj {
+    uint32_t ring;
+    uint32_t id;     // syncobj
+    uint64_t point;  // 0 on a binary syncobj
+};
+
 struct DrmQueryAnswer {
     uint64_t point;  // last signalled timeline point
 };
@@ -158,5 +171,6 @@ struct DrmQueryAnswer {
 inline constexpr uint32_t kMaxBuffers = 4096;
 inline constexpr uint32_t kMaxSyncobjs = 4096;
 inline constexpr uint32_t kMaxDimension = 16384;
+inline constexpr uint32_t kMaxRingWaits = 256;
 
 }  // namespace rendersock::wire::drm
