@@ -20,6 +20,7 @@
 #include "wire/StreamRingEntry.h"
 #include "wire/venus/VenusStream.h"
 #include "GlOps.h"
+#include "wire/drm/DrmWire.h"
 #include "tests/support/GlStreamBuilder.h"
 
 using namespace rendersock;
@@ -220,6 +221,81 @@ void write_gl_seeds(const fs::path& folder) {
     write_seed(folder, "queries", queries.done());
 }
 
+// fuzz_drm: DRM command streams as rendersock-drm-info and drm_test send
+// them, after the byte that says which fds travel (fuzz_drm.cpp).
+class DrmStream {
+public:
+    explicit DrmStream(uint8_t fds = 0) : bytes_{std::byte{fds}} {}
+    template <typename T>
+    DrmStream& command(wire::drm::DrmOp op, const T& body) {
+        return raw(op, &body, sizeof(T));
+    }
+    DrmStream& command(wire::drm::DrmOp op) { return raw(op, nullptr, 0); }
+    std::vector<std::byte> done() const { return bytes_; }
+
+private:
+    DrmStream& raw(wire::drm::DrmOp op, const void* body, size_t size) {
+        const wire::drm::DrmCommandHeader header{static_cast<uint32_t>(op), static_cast<uint32_t>(size)};
+        const auto* h = reinterpret_cast<const std::byte*>(&header);
+        bytes_.insert(bytes_.end(), h, h + sizeof(header));
+        const auto* b = static_cast<const std::byte*>(body);
+        if (size) bytes_.insert(bytes_.end(), b, b + size);
+        return *this;
+    }
+    std::vector<std::byte> bytes_;
+};
+
+void write_drm_seeds(const fs::path& folder) {
+    namespace dw = wire::drm;
+    using Op = dw::DrmOp;
+    constexpr uint32_t kXrgb8888 = 0x34325258;
+    constexpr uint64_t kImplicit = 0x00ffffffffffffffull;
+    write_seed(folder, "formats", DrmStream().command(Op::QueryFormats).done());
+    write_seed(folder, "buffers",
+               DrmStream()
+                   .command(Op::CreateBuffer, dw::DrmCreateBuffer{1, 256, 64, kXrgb8888, kImplicit, dw::kUsageLinear, 0})
+                   .command(Op::CreateBuffer, dw::DrmCreateBuffer{2, 333, 17, kXrgb8888, kImplicit, 0, 0})
+                   .command(Op::DestroyBuffer, dw::DrmObjectId{1, 0})
+                   .command(Op::DestroyBuffer, dw::DrmObjectId{2, 0})
+                   .done());
+    write_seed(folder, "import", DrmStream(3)
+                                     .command(Op::ImportBuffer, dw::DrmImportBuffer{3, 0, 4096})
+                                     .command(Op::SyncobjCreate, dw::DrmSyncobjCreate{4, 0})
+                                     .command(Op::SyncobjImport, dw::DrmSyncobjPoint{4, 0, 0})
+                                     .done());
+    std::vector<std::byte> wait = DrmStream(0)
+                                      .command(Op::SyncobjCreate, dw::DrmSyncobjCreate{1, 0})
+                                      .command(Op::SyncobjCreate, dw::DrmSyncobjCreate{2, dw::kSyncobjCreateSignaled})
+                                      .command(Op::SyncobjSignal, dw::DrmSyncobjPoint{1, 0, 3})
+                                      .command(Op::SyncobjQuery, dw::DrmObjectId{1, 0})
+                                      .command(Op::SyncobjExport, dw::DrmSyncobjPoint{1, 0, 3})
+                                      .command(Op::SyncobjReset, dw::DrmObjectId{2, 0})
+                                      .done();
+    const dw::DrmSyncobjWait request{1000000, 2, dw::kWaitForSubmit};
+    const dw::DrmSyncobjPoint points[] = {{1, 0, 2}, {2, 0, 0}};
+    const dw::DrmCommandHeader header{static_cast<uint32_t>(Op::SyncobjWait),
+                                      static_cast<uint32_t>(sizeof(request) + sizeof(points))};
+    for (const auto& [pointer, bytes] : {std::pair<const void*, size_t>{&header, sizeof(header)},
+                                         {&request, sizeof(request)},
+                                         {points, sizeof(points)}}) {
+        const auto* b = static_cast<const std::byte*>(pointer);
+        wait.insert(wait.end(), b, b + bytes);
+    }
+    write_seed(folder, "syncobjs", DrmStream()
+                                       .command(Op::SyncobjCreate, dw::DrmSyncobjCreate{1, 0})
+                                       .command(Op::SyncobjSignal, dw::DrmSyncobjPoint{1, 0, 0})
+                                       .command(Op::SyncobjDestroy, dw::DrmObjectId{1, 0})
+                                       .command(Op::SyncobjSignal, dw::DrmSyncobjPoint{1, 0, 0})
+                                       .done());
+    write_seed(folder, "timeline", wait);
+    write_seed(folder, "rings", DrmStream()
+                                    .command(Op::SyncobjCreate, dw::DrmSyncobjCreate{1, 0})
+                                    .command(Op::RingWaitSyncobj, dw::DrmRingSyncobj{1, 1, 5})
+                                    .command(Op::RingSignalSyncobj, dw::DrmRingSyncobj{0, 1, 2})
+                                    .command(Op::SyncobjSignal, dw::DrmSyncobjPoint{1, 0, 5})
+                                    .done());
+}
+
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::fprintf(stderr, "usage: make_seeds OUT_DIR [SHADER.spv]\n");
@@ -247,6 +323,7 @@ int main(int argc, char** argv) {
     }
 
     write_gl_seeds(root / "fuzz_gl");
+    write_drm_seeds(root / "fuzz_drm");
 
     // fuzz_control: mode byte, then frames.
     std::vector<std::byte> full_stream = instance;
