@@ -8,6 +8,7 @@
 #include "icd/Extensions.h"
 #include "icd/wsi/WsiDispatch.h"
 #include "icd/wsi/XlibDispatch.h"
+#include "wire/InsideServer.h"
 
 namespace rendersock::icd {
 namespace {
@@ -124,6 +125,8 @@ extern "C" {
 
 __attribute__((visibility("default"))) VKAPI_ATTR VkResult VKAPI_CALL
 vk_icdNegotiateLoaderICDInterfaceVersion(uint32_t* version) {
+    // Never the server's own host driver (wire/InsideServer.h).
+    if (rendersock::wire::inside_server()) return VK_ERROR_INCOMPATIBLE_DRIVER;
     // Version 5: the loader leaves apiVersion checks to us.
     if (*version > 5) *version = 5;
     return *version < 5 ? VK_ERROR_INCOMPATIBLE_DRIVER : VK_SUCCESS;

@@ -5,10 +5,12 @@
 
 #include "server/Options.h"
 #include "server/Server.h"
+#include "wire/InsideServer.h"
 #include "wire/Log.h"
 
 int main(int argc, char** argv) {
     using namespace rendersock;
+    wire::mark_inside_server();  // before any host driver can load
     auto parsed = server::parse_options(argc, argv);
     if (!parsed.options) return parsed.exit_code;
     log::set_tag("virgl_test_server");

@@ -17,6 +17,7 @@
 #include "gl_client/GlContext.h"
 #include "gl_client/GlEntries.h"
 #include "gl_client/egl/EglObjects.h"
+#include "wire/InsideServer.h"
 
 using namespace rendersock::gl_client;
 using namespace rendersock::gl_client::egl;
@@ -316,6 +317,8 @@ extern "C" __attribute__((visibility("default"))) EGLBoolean __egl_Main(uint32_t
                                                                       __EGLvendorInfo* /*vendor*/,
                                                                       __EGLapiImports* imports) {
     if (EGL_VENDOR_ABI_GET_MAJOR_VERSION(version) != EGL_VENDOR_ABI_MAJOR_VERSION) return EGL_FALSE;
+    // Never the server's own host EGL (wire/InsideServer.h).
+    if (rendersock::wire::inside_server()) return EGL_FALSE;
     exports = api_exports;
     imports->getPlatformDisplay = get_platform_display;
     imports->getSupportsAPI = supports_api;
