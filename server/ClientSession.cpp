@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "server/SessionRecorder.h"
 #include "shm/Memfd.h"
 #include "wire/Log.h"
 #include "wire/venus/VenusCapset.h"
@@ -310,6 +311,8 @@ Status ClientSession::on_stream_ring_create(const fb::StreamRingCreate& request,
             auto it = contexts_.find(ctx_id);
             stats_.ring_stream_received(stream.size());
             if (it == contexts_.end() || it->second.lost) return Status::ok();
+            // Only streams that run: a replay sends them as Submits.
+            if (config_.recorder) config_.recorder->ring_stream(ctx_id, ring, stream);
             return execute(ctx_id, it->second, ring, stream, nullptr);
         },
         [this, ctx_id](const Status& status) { lose_context(ctx_id, status); });

@@ -23,6 +23,8 @@
 
 namespace rendersock::server {
 
+class SessionRecorder;
+
 struct SessionConfig {
     const Options& options;
     ContextRegistry& registry;
@@ -30,6 +32,7 @@ struct SessionConfig {
     bool unix_socket;          // fds can travel
     std::string token;         // required secret, empty for none
     ClientStats* stats = nullptr;  // where its counters go; none: counted but never reported
+    SessionRecorder* recorder = nullptr;  // --record: where ring streams are written
 };
 
 class ClientSession final : public ContextHost {

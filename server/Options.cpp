@@ -1,5 +1,7 @@
 #include "server/Options.h"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +58,12 @@ messages and bytes received, round trips, fence waits and their latency):
   --stats-interval SECS  logs them every SECS seconds as well
   --stats-file PATH      also writes the JSON to PATH at each report
                          (replaced atomically)
+
+Recording (for bug reports, regression tests, fuzz seeds; wire/RECORDING.md):
+  --record DIR           write each client's incoming frames, stream-ring
+                         command streams and the kinds of the answers to
+                         DIR/client-<id>-<pid>.rsrec (tokens are blanked);
+                         rendersock-replay FILE replays one
 
 Other:
   --log-level LEVEL      error, warn, info (default) or debug; also
@@ -155,6 +163,15 @@ bool parse_one(Parser& parser, Options& options, bool& no_unix) {
         auto v = parser.value(arg);
         if (!v) return false;
         options.stats_file = std::string(*v);
+    } else if (arg == "--record") {
+        auto v = parser.value(arg);
+        if (!v) return false;
+        struct stat info {};
+        if (::stat(std::string(*v).c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+            parser.error = "--record " + std::string(*v) + ": not a directory";
+            return false;
+        }
+        options.record_dir = std::string(*v);
     } else if (arg == "--log-level") {
         auto v = parser.value(arg);
         if (!v) return false;

@@ -33,6 +33,7 @@ struct Options {
     log::Level log_level = log::Level::Info;
     uint32_t stats_interval_seconds = 0;   // --stats-interval; 0 = on SIGUSR1 only
     std::string stats_file;                // --stats-file: the JSON report, replaced each time
+    std::string record_dir;                // --record DIR: each client's incoming stream, to a file
     Limits limits;
 };
 

@@ -61,6 +61,8 @@ int Server::run() {
         accept_next(listener);
     }
     RS_INFO("serving each client in %s", options_.fork_per_client ? "its own process" : "this process");
+    if (!options_.record_dir.empty())
+        RS_INFO("recording each client's stream into %s", options_.record_dir.c_str());
     if (options_.stats_interval_seconds) schedule_stats_report();
     io_.run();
     return 0;

@@ -15,12 +15,23 @@ namespace {
 // Stop reading a client's requests while this much is waiting to be sent.
 constexpr size_t kMaxQueuedBytes = 32u << 20;
 
-// The serial of the request an outgoing frame answers; 0 for unsolicited
-// messages. The frame is one the server built itself, so its control message
-// needs no verification before it is read.
-uint32_t answered_serial(const wire::OutgoingFrame& frame) {
-    return flatbuffers::GetRoot<wire::fb::Message>(frame.bytes.data() + sizeof(wire::FrameHeader))
-        ->serial();
+// The message of an outgoing frame. The frame is one the server built
+// itself, so its control message needs no verification before it is read.
+const wire::fb::Message* sent_message(const wire::OutgoingFrame& frame) {
+    return flatbuffers::GetRoot<wire::fb::Message>(frame.bytes.data() + sizeof(wire::FrameHeader));
+}
+
+uint32_t answered_serial(const wire::OutgoingFrame& frame) { return sent_message(frame)->serial(); }
+
+std::unique_ptr<SessionRecorder> recorder_for(const SessionConfig& config) {
+    if (config.options.record_dir.empty()) return nullptr;
+    return std::make_unique<SessionRecorder>(config.options.record_dir, config.client_id,
+                                             config.unix_socket);
+}
+
+SessionConfig with_recorder(SessionConfig config, SessionRecorder* recorder) {
+    config.recorder = recorder;
+    return config;
 }
 
 wire::FrameLimits frame_limits(const Options& options) {
@@ -30,6 +41,16 @@ wire::FrameLimits frame_limits(const Options& options) {
     return limits;
 }
 
+// Why the connection ended, as a replay needs it: a client that left, the
+// server refusing the client, or the server going away.
+wire::ClosedBy closed_by(const std::string& reason) {
+    if (reason == "disconnected" || reason.starts_with("read failed") ||
+        reason.starts_with("write failed"))
+        return wire::ClosedBy::Client;
+    if (reason == "server shutting down") return wire::ClosedBy::ServerShutdown;
+    return wire::ClosedBy::Server;
+}
+
 }  // namespace
 
 Session::Session(asio::io_context& io, shm::UniqueFd sock, SessionConfig config,
@@ -37,7 +58,8 @@ Session::Session(asio::io_context& io, shm::UniqueFd sock, SessionConfig config,
     : stream_(io, sock.release()),
       client_id_(config.client_id),
       reader_(frame_limits(config.options), /*expect_preamble=*/true),
-      client_(std::make_unique<ClientSession>(io, config, *this)),
+      recorder_(recorder_for(config)),
+      client_(std::make_unique<ClientSession>(io, with_recorder(config, recorder_.get()), *this)),
       on_closed_(std::move(on_closed)) {
     stream_.non_blocking(true);
 }
@@ -118,6 +140,12 @@ void Session::handle_frame(wire::Frame& frame) {
     client_->stats().message_received(sizeof(frame.header) + frame.control.size() +
                                       frame.payload.size());
     const wire::fb::Message* message = wire::verify_message(frame.control);
+    if (recorder_) recorder_->frame_arrived(frame, message);
+    handle_verified(message, frame);
+    if (recorder_) recorder_->frame_handled();
+}
+
+void Session::handle_verified(const wire::fb::Message* message, wire::Frame& frame) {
     if (!message) {
         wire::MessageBuilder builder;
         auto& fbb = builder.fbb();
@@ -133,6 +161,7 @@ void Session::send(wire::OutgoingFrame frame) {
     if (closed_) return;
     // An answer the client waits for: a round trip served.
     if (answered_serial(frame) != 0) client_->stats().round_trip_served();
+    if (recorder_) recorder_->sent(*sent_message(frame));
     outgoing_bytes_ += frame.bytes.size();
     outgoing_.push_back(std::move(frame));
     if (!write_waiting_) flush();
@@ -179,6 +208,7 @@ void Session::flush() {
 void Session::close_after_flush(const std::string& reason) {
     if (closing_ || closed_) return;
     RS_WARN("client %u: %s", client_id_, reason.c_str());
+    if (recorder_) recorder_->closed(wire::ClosedBy::Server, reason);
     closing_ = true;
     if (!write_waiting_) flush();
 }
@@ -186,6 +216,7 @@ void Session::close_after_flush(const std::string& reason) {
 void Session::close(const std::string& reason) {
     if (closed_) return;
     closed_ = true;
+    if (recorder_ && !closing_) recorder_->closed(closed_by(reason), reason);
     if (reason == "disconnected")
         RS_INFO("client %u disconnected", client_id_);
     else if (!closing_)

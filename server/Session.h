@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "server/ClientSession.h"
+#include "server/SessionRecorder.h"
 #include "wire/FrameReader.h"
 
 namespace rendersock::server {
@@ -32,12 +33,14 @@ private:
     void wait_readable();
     void on_readable();
     void handle_frame(wire::Frame& frame);
+    void handle_verified(const wire::fb::Message* message, wire::Frame& frame);
     void flush();
     void close(const std::string& reason);
 
     asio::posix::stream_descriptor stream_;
     uint32_t client_id_;
     wire::FrameReader reader_;
+    std::unique_ptr<SessionRecorder> recorder_;  // --record; before client_, which points to it
     std::unique_ptr<ClientSession> client_;
     std::deque<wire::OutgoingFrame> outgoing_;
     size_t outgoing_offset_ = 0;
