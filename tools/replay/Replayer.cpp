@@ -78,8 +78,11 @@ void Replayer::check_open(const std::string& request) {
 
 void Replayer::replay_frame(size_t index, std::span<const std::byte> body) {
     const wire::FrameHeader header = *wire::frame_record_header(body);
-    const fb::Message* message =
-        wire::verify_message(body.subspan(sizeof(header), header.control_size));
+    // flatbuffers reads need the control message aligned; a record holds it
+    // at any offset.
+    const auto recorded = body.subspan(sizeof(header), header.control_size);
+    const std::vector<std::byte> control(recorded.begin(), recorded.end());
+    const fb::Message* message = wire::verify_message(control);
     const uint32_t serial = message ? message->serial() : 0;
     const char* type = message ? wire::body_name(message->body_type()) : "unverifiable message";
     check_open(describe_request(index, type, serial));
