@@ -216,7 +216,9 @@ def check_caselist(body, work, env, build_dir):
 def main():
     build_dir = os.path.abspath(sys.argv[1])
     if os.path.realpath(build_dir).startswith(('/tmp/', '/run/')):
-        raise SystemExit('the container recipe hides /tmp and /run from the client: use a build folder elsewhere')
+        # Reported as skipped (ctest SKIP_RETURN_CODE), not passed.
+        print('skipped: the container recipe hides /tmp and /run from the client: use a build folder elsewhere')
+        sys.exit(77)
     for program in ('unshare', 'ip', 'vulkaninfo', 'wflinfo', 'piglit', 'cmake'):
         if shutil.which(program) is None:
             raise SystemExit(f'{program} not found')
