@@ -23,6 +23,12 @@ const wire::fb::Message* sent_message(const wire::OutgoingFrame& frame) {
 
 uint32_t answered_serial(const wire::OutgoingFrame& frame) { return sent_message(frame)->serial(); }
 
+std::span<const std::byte> sent_payload(const wire::OutgoingFrame& frame) {
+    wire::FrameHeader header;
+    std::memcpy(&header, frame.bytes.data(), sizeof(header));
+    return std::span<const std::byte>(frame.bytes).subspan(sizeof(header) + header.control_size);
+}
+
 std::unique_ptr<SessionRecorder> recorder_for(const SessionConfig& config) {
     if (config.options.record_dir.empty()) return nullptr;
     return std::make_unique<SessionRecorder>(config.options.record_dir, config.client_id,
@@ -161,7 +167,7 @@ void Session::send(wire::OutgoingFrame frame) {
     if (closed_) return;
     // An answer the client waits for: a round trip served.
     if (answered_serial(frame) != 0) client_->stats().round_trip_served();
-    if (recorder_) recorder_->sent(*sent_message(frame));
+    if (recorder_) recorder_->sent(*sent_message(frame), sent_payload(frame));
     outgoing_bytes_ += frame.bytes.size();
     outgoing_.push_back(std::move(frame));
     if (!write_waiting_) flush();

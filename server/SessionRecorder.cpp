@@ -71,14 +71,14 @@ void SessionRecorder::ring_stream(uint32_t ctx_id, uint32_t ring_idx,
     write(wire::RecordKind::RingStream, {head, stream});
 }
 
-void SessionRecorder::sent(const fb::Message& message) {
+void SessionRecorder::sent(const fb::Message& message, std::span<const std::byte> payload) {
     const bool answer = message.serial() != 0 || message.body_type() == fb::Body::Error ||
                         message.body_type() == fb::Body::ContextLost;
     if (!answer) return;  // replies a context sends on its own, e.g. Venus' async ones
     // The request it answers goes first.
     write_pending_frame();
     if (!ready(nullptr)) return;
-    const auto body = wire::encode_answer(wire::AnswerKind::of(message));
+    const auto body = wire::encode_answer(wire::AnswerKind::of(message, payload));
     write(wire::RecordKind::Answer, {body});
 }
 

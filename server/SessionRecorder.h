@@ -30,7 +30,7 @@ public:
 
     void ring_stream(uint32_t ctx_id, uint32_t ring_idx, std::span<const std::byte> stream);
     // Every frame the server sends; only answers and context losses are kept.
-    void sent(const wire::fb::Message& message);
+    void sent(const wire::fb::Message& message, std::span<const std::byte> payload);
     void closed(wire::ClosedBy by, const std::string& reason);
 
 private:

@@ -124,9 +124,9 @@ int write_fuzz_seed(const wire::Recording& recording, const Arguments& args) {
 
 void print_counts(const char* file, const replay::ReplayCounts& counts, const char* verdict) {
     std::printf("%s: %zu frames sent, %zu ring streams sent as Submits, %zu answers as recorded, "
-                "%zu frames skipped (fds), %zu answers not checked: %s\n",
+                "%zu frames skipped (fds), %zu answers not checked, %zu waits asked again: %s\n",
                 file, counts.frames_sent, counts.ring_streams_sent, counts.answers_matched,
-                counts.frames_skipped, counts.answers_unchecked, verdict);
+                counts.frames_skipped, counts.answers_unchecked, counts.waits_repeated, verdict);
 }
 
 int replay_against_server(const wire::Recording& recording, const Arguments& args) {

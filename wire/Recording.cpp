@@ -103,10 +103,14 @@ bool record_is_well_formed(const RecordView& record) {
     return false;
 }
 
-AnswerKind AnswerKind::of(const fb::Message& message) {
+AnswerKind AnswerKind::of(const fb::Message& message, std::span<const std::byte> payload) {
     AnswerKind kind;
     kind.serial = message.serial();
     kind.body = message.body_type();
+    if (kind.body == fb::Body::ContextReply) {
+        const auto head = payload.first(std::min(payload.size(), kReplyHeadBytes));
+        kind.reply_head.assign(head.begin(), head.end());
+    }
     if (const auto* error = message.body_as_Error()) {
         kind.code = error->code();
         kind.ctx_id = error->ctx_id();
@@ -191,7 +195,13 @@ std::optional<AnswerKind> decode_answer(std::span<const std::byte> body) {
         return std::nullopt;
     answer.body = static_cast<fb::Body>(type);
     answer.code = static_cast<fb::ErrorCode>(code);
-    answer.message = as_text(cursor.rest());
+    if (answer.body == fb::Body::ContextReply) {
+        const auto head = cursor.rest();
+        if (head.size() > AnswerKind::kReplyHeadBytes) return std::nullopt;
+        answer.reply_head.assign(head.begin(), head.end());
+    } else {
+        answer.message = as_text(cursor.rest());
+    }
     return answer;
 }
 
@@ -228,7 +238,10 @@ std::vector<std::byte> encode_answer(const AnswerKind& answer) {
     put(out, static_cast<uint32_t>(answer.body));
     put(out, static_cast<uint32_t>(answer.code));
     put(out, answer.ctx_id);
-    put_text(out, answer.message);
+    if (answer.body == fb::Body::ContextReply)
+        out.insert(out.end(), answer.reply_head.begin(), answer.reply_head.end());
+    else
+        put_text(out, answer.message);
     return out;
 }
 

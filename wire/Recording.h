@@ -18,7 +18,8 @@
 namespace rendersock::wire {
 
 inline constexpr std::array<char, 8> kRecordingMagic = {'R', 'S', 'R', 'E', 'C', 'O', 'R', 'D'};
-inline constexpr uint32_t kRecordingFormatVersion = 1;
+// 2: a ContextReply's Answer keeps the head of the reply (kReplyHeadBytes).
+inline constexpr uint32_t kRecordingFormatVersion = 2;
 // Where the wire protocol version sits in the file, for tools that only peek.
 inline constexpr size_t kRecordingProtocolVersionOffset = 12;
 inline constexpr size_t kRecordingMaxNameBytes = 64;
@@ -47,8 +48,12 @@ struct AnswerKind {
     fb::ErrorCode code = fb::ErrorCode::None;  // Error and ContextLost
     uint32_t ctx_id = 0;                       // ContextLost, Error
     std::string message;                       // Error and ContextLost text, not compared
+    // A ContextReply's first bytes: for Venus the command and its VkResult,
+    // which tells a replay whether a polled wait had finished (not compared).
+    std::vector<std::byte> reply_head;
 
-    static AnswerKind of(const fb::Message& message);
+    static constexpr size_t kReplyHeadBytes = 16;
+    static AnswerKind of(const fb::Message& message, std::span<const std::byte> payload = {});
     bool same_kind(const AnswerKind& other) const;
     // "Ok", "Pong", "Error NoSuchBlob: no blob 7", "ContextLost of context 2 (...)".
     std::string describe() const;

@@ -1,12 +1,16 @@
 #include "tools/replay/Replayer.h"
 
 #include <poll.h>
+#include <vulkan/vulkan_core.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "wire/Message.h"
+#include "wire/venus/Encoder.h"
+#include "wire/venus/VenusStream.h"
+#include "wire/venus/generated/VkIndices.h"
 
 namespace rendersock::replay {
 namespace {
@@ -19,6 +23,44 @@ using Clock = std::chrono::steady_clock;
 constexpr uint32_t kSyncSerial = 0xffffffffu;
 
 struct Diverged {};
+
+// Venus commands a client polls: the ICD cuts long waits into slices and asks
+// again on VK_TIMEOUT, so the recording holds as many slices as the original
+// run needed, which says nothing about how long this run needs.
+bool is_polled_wait(uint32_t command) {
+    namespace index = wire::venus::index;
+    const uint32_t base = wire::venus::kCommandBase;
+    return command == base + index::vkWaitForFences || command == base + index::vkWaitSemaphores ||
+           command == base + index::vkGetFenceStatus || command == base + index::vkGetEventStatus;
+}
+
+// A Venus reply starts {u32 command, u32 size, u64 result}.
+struct VenusReplyHead {
+    uint32_t command = 0;
+    int32_t result = 0;
+};
+
+std::optional<VenusReplyHead> venus_reply_head(const std::vector<std::byte>& head) {
+    if (head.size() < 16) return std::nullopt;
+    VenusReplyHead parsed;
+    std::memcpy(&parsed.command, head.data(), sizeof(parsed.command));
+    std::memcpy(&parsed.result, head.data() + 8, sizeof(parsed.result));
+    return parsed;
+}
+
+// The last command of a Venus stream: the one whose reply was asked for.
+std::optional<std::span<const std::byte>> last_venus_command(std::span<const std::byte> stream) {
+    std::optional<std::span<const std::byte>> last;
+    size_t offset = 0;
+    while (stream.size() - offset >= sizeof(wire::venus::CommandHeader)) {
+        wire::venus::CommandHeader header;
+        std::memcpy(&header, stream.data() + offset, sizeof(header));
+        if (header.size < sizeof(header) || header.size > stream.size() - offset) return std::nullopt;
+        if (header.command != wire::venus::kCommandPadding) last = stream.subspan(offset, header.size);
+        offset += header.size;
+    }
+    return offset == stream.size() ? last : std::nullopt;
+}
 
 std::string describe_request(size_t record, const char* type, uint32_t serial) {
     return "record " + std::to_string(record) + " (" + type + ", serial " + std::to_string(serial) +
@@ -97,6 +139,8 @@ void Replayer::replay_frame(size_t index, std::span<const std::byte> body) {
         return;
     }
     requests_[serial] = {index, type};
+    if (const auto* create = message ? message->body_as_ContextCreate() : nullptr)
+        if (create->capset() == fb::CapsetType::Venus) venus_contexts_.insert(create->ctx_id());
     if (message && message->body_type() == fb::Body::Hello && !hello_replaced_) {
         hello_replaced_ = true;
         send_own_hello(serial);
@@ -138,6 +182,27 @@ void Replayer::expect_answer(size_t index, const wire::AnswerKind& expected) {
         return;
     }
     const auto deadline = Clock::now() + answer_timeout_;
+    wire::AnswerKind got = await_answer(index, expected, deadline);
+    // A wait that had finished in the recording but not yet here is asked
+    // again, as the client did, so what follows runs after the same work.
+    while (wait_unfinished(expected, got)) {
+        if (Clock::now() >= deadline)
+            diverge("record " + std::to_string(index) + ": answering " +
+                    request_text(expected.serial) + ", the recorded wait had finished; here it " +
+                    "still had not after " + std::to_string(answer_timeout_.count()) + " ms");
+        repeat_wait(expected.serial);
+        got = await_answer(index, expected, deadline);
+    }
+    if (!got.same_kind(expected))
+        diverge("record " + std::to_string(index) + ": answering " +
+                request_text(expected.serial) + ", expected " + expected.describe() + ", got " +
+                got.describe());
+    ++counts_.answers_matched;
+}
+
+wire::AnswerKind Replayer::await_answer(size_t index, const wire::AnswerKind& expected,
+                                       Clock::time_point deadline) {
+    const AnswerKey key = key_of(expected);
     while (arrived_[key].empty()) {
         if (closed_)
             diverge("record " + std::to_string(index) + ": expected " + expected.describe() +
@@ -149,14 +214,51 @@ void Replayer::expect_answer(size_t index, const wire::AnswerKind& expected) {
                     " answering " + request_text(expected.serial) + "; nothing came within " +
                     std::to_string(answer_timeout_.count()) + " ms");
     }
-    const wire::AnswerKind got = std::move(arrived_[key].front());
+    wire::AnswerKind got = std::move(arrived_[key].front());
     arrived_[key].pop_front();
     --answers_ahead_[key];
-    if (!got.same_kind(expected))
-        diverge("record " + std::to_string(index) + ": answering " +
-                request_text(expected.serial) + ", expected " + expected.describe() + ", got " +
-                got.describe());
-    ++counts_.answers_matched;
+    return got;
+}
+
+bool Replayer::wait_unfinished(const wire::AnswerKind& expected, const wire::AnswerKind& got) const {
+    if (expected.body != fb::Body::ContextReply || got.body != fb::Body::ContextReply) return false;
+    const auto request = submitted_venus_command(expected.serial);
+    if (!request) return false;
+    const auto recorded = venus_reply_head(expected.reply_head);
+    const auto replayed = venus_reply_head(got.reply_head);
+    if (!recorded || !replayed || recorded->command != replayed->command ||
+        !is_polled_wait(recorded->command))
+        return false;
+    return recorded->result == VK_SUCCESS &&
+           (replayed->result == VK_TIMEOUT || replayed->result == VK_NOT_READY);
+}
+
+std::optional<Replayer::VenusRequest> Replayer::submitted_venus_command(uint32_t serial) const {
+    const auto it = requests_.find(serial);
+    if (it == requests_.end()) return std::nullopt;
+    const auto body = recording_.records[it->second.record].body;
+    const wire::FrameHeader header = *wire::frame_record_header(body);
+    const auto recorded = body.subspan(sizeof(header), header.control_size);
+    const std::vector<std::byte> control(recorded.begin(), recorded.end());
+    const fb::Message* message = wire::verify_message(control);
+    const auto* submit = message ? message->body_as_Submit() : nullptr;
+    if (!submit || !venus_contexts_.count(submit->ctx_id())) return std::nullopt;
+    const auto command = last_venus_command(body.subspan(sizeof(header) + header.control_size));
+    if (!command) return std::nullopt;
+    return VenusRequest{submit->ctx_id(), submit->ring_idx(), *command};
+}
+
+// Sends the wait alone (not the commands it was batched with) once more,
+// under the same serial; its answer is one the recording does not have.
+void Replayer::repeat_wait(uint32_t serial) {
+    const auto request = *submitted_venus_command(serial);
+    ++answers_ahead_[{serial, 0}];
+    ++counts_.waits_repeated;
+    wire::MessageBuilder builder;
+    send(builder
+             .frame(serial, fb::CreateSubmit(builder.fbb(), request.ctx_id, request.ring_idx, true),
+                    request.command)
+             .bytes);
 }
 
 void Replayer::expect_close(size_t index, const wire::ClosedRecord& closed) {
@@ -236,7 +338,7 @@ void Replayer::take_frames() {
             diverge("the server's answers do not parse: " + reader_.error());
         const fb::Message* message = wire::verify_message(frame.control);
         if (!message) diverge("the server sent a message that fails verification");
-        on_answer(wire::AnswerKind::of(*message));
+        on_answer(wire::AnswerKind::of(*message, frame.payload));
     }
 }
 

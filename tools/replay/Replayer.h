@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -23,6 +24,7 @@ struct ReplayCounts {
     size_t answers_matched = 0;
     size_t frames_skipped = 0;
     size_t answers_unchecked = 0;  // answers to skipped frames
+    size_t waits_repeated = 0;     // polled waits asked again: this run was slower
 };
 
 class Replayer {
@@ -49,6 +51,12 @@ private:
         const char* type = "?";
     };
 
+    // A Submit's context, ring and last Venus command.
+    struct VenusRequest {
+        uint32_t ctx_id = 0;
+        uint32_t ring_idx = 0;
+        std::span<const std::byte> command;
+    };
     static AnswerKey key_of(const wire::AnswerKind& answer);
     // False at the record that ends the recording (the connection closed).
     bool replay_record(size_t index);
@@ -57,6 +65,11 @@ private:
     void replay_ring_stream(size_t index, std::span<const std::byte> body);
     void expect_answer(size_t index, const wire::AnswerKind& expected);
     void expect_close(size_t index, const wire::ClosedRecord& closed);
+    wire::AnswerKind await_answer(size_t index, const wire::AnswerKind& expected,
+                                  std::chrono::steady_clock::time_point deadline);
+    bool wait_unfinished(const wire::AnswerKind& expected, const wire::AnswerKind& got) const;
+    std::optional<VenusRequest> submitted_venus_command(uint32_t serial) const;
+    void repeat_wait(uint32_t serial);
     void finish();
     void send_own_hello(uint32_t serial);
 
@@ -84,6 +97,7 @@ private:
     std::map<AnswerKey, std::deque<wire::AnswerKind>> arrived_;
     std::map<uint32_t, Request> requests_;
     std::set<uint32_t> skipped_serials_;
+    std::set<uint32_t> venus_contexts_;
     ReplayCounts counts_;
     std::string divergence_;
 };

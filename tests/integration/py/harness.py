@@ -11,11 +11,11 @@ import time
 
 
 @contextlib.contextmanager
-def server(build_dir, extra_args=()):
+def server(build_dir, extra_args=(), extra_env=None):
     with tempfile.TemporaryDirectory(prefix='rendersock-py-') as folder:
         socket_path = os.path.join(folder, 'server.sock')
         log_path = os.path.join(folder, 'server.log')
-        env = dict(os.environ, XDG_RUNTIME_DIR=folder)
+        env = dict(os.environ, XDG_RUNTIME_DIR=folder, **(extra_env or {}))
         if 'RENDERSOCK_NATIVE_ICD' in os.environ:
             env['VK_DRIVER_FILES'] = os.environ['RENDERSOCK_NATIVE_ICD']
         with open(log_path, 'w') as log:
