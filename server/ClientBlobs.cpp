@@ -17,8 +17,9 @@ constexpr uint32_t kKnownBlobFlags =
 
 std::shared_ptr<Blob> ClientSession::find_blob(uint32_t ctx_id, uint32_t blob_id) {
     auto it = blobs_.find(blob_id);
-    // Context-provided memory (DRM buffers) serves only its own context.
-    if (it == blobs_.end() || !it->second->usable_by(ctx_id) || it->second->context_memory()) return nullptr;
+    // Context-provided memory (DRM buffers) reaches another context only
+    // through an attach that context accepted (Context::accepts_dma_buf).
+    if (it == blobs_.end() || !it->second->usable_by(ctx_id)) return nullptr;
     return it->second;
 }
 
@@ -92,10 +93,12 @@ Status ClientSession::on_blob_attach(const fb::BlobAttach& request, uint32_t ser
     if (!it->second->shareable())
         return Status::error(fb::ErrorCode::AccessDenied,
                              "blob " + std::to_string(request.blob_id()) + " is not shareable");
-    if (it->second->context_memory())
-        return Status::error(fb::ErrorCode::Unsupported,
-                             "blob " + std::to_string(request.blob_id()) +
-                                 " is a DRM buffer; sharing those with other contexts is not implemented");
+    if (it->second->context_memory() && !it->second->usable_by(request.ctx_id())) {
+        Status accepted = entry->context->accepts_dma_buf();
+        if (!accepted.is_ok())
+            return Status::error(accepted.code, "blob " + std::to_string(request.blob_id()) +
+                                                    " is a DRM buffer: " + accepted.message);
+    }
     it->second->attach(request.ctx_id());
     send_ok(serial);
     return Status::ok();

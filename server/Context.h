@@ -70,6 +70,13 @@ public:
 
     // A blob was created for this context (object_id is context-specific).
     virtual Status blob_created(Blob& /*blob*/, uint64_t /*object_id*/) { return Status::ok(); }
+
+    // Whether another context's buffer (a DRM buffer's dma-buf) may be
+    // attached to this one: only where the host can import it as it is,
+    // never by copying. The error says what the host lacks.
+    virtual Status accepts_dma_buf() const {
+        return Status::error(fb::ErrorCode::Unsupported, "this context type cannot use DRM buffers");
+    }
 };
 
 }  // namespace rendersock::server

@@ -33,6 +33,7 @@ public:
     ~VenusContext() override;
 
     fb::CapsetType type() const override { return fb::CapsetType::Venus; }
+    Status accepts_dma_buf() const override;
     Status submit(uint32_t ring, std::span<const std::byte> stream,
                   std::vector<std::byte>* reply) override;
 

@@ -18,6 +18,21 @@ namespace rendersock::server::venus {
 namespace vv = wire::venus;
 namespace idx = wire::venus::index;
 
+// DRM buffers: only with VK_EXT_external_memory_dma_buf could the host use
+// one as device memory without copying, and the import itself (the fd as
+// VkImportMemoryFdInfoKHR) is not written yet: no host here has the
+// extension to test it on. Either way the client hears why.
+Status VenusContext::accepts_dma_buf() const {
+    const std::string device = host_->properties().deviceName;
+    if (!host_->has_device_extension(VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME))
+        return Status::error(fb::ErrorCode::Unsupported,
+                             "the host Vulkan device (" + device +
+                                 ") lacks VK_EXT_external_memory_dma_buf, so a Venus context cannot use it");
+    return Status::error(fb::ErrorCode::Unsupported,
+                         "importing DRM buffers into Venus contexts is not supported by this server yet "
+                         "(the host device " + device + " has VK_EXT_external_memory_dma_buf)");
+}
+
 Status VenusContext::import_blob(std::span<const std::byte> body) {
     vv::ImportBlob import;
     if (body.size() != sizeof(import))
@@ -27,6 +42,10 @@ Status VenusContext::import_blob(std::span<const std::byte> body) {
     if (!pending_import_)
         return Status::error(fb::ErrorCode::NoSuchBlob,
                              "blob " + std::to_string(import.blob_id) + " is not this context's");
+    if (pending_import_->context_memory()) {
+        pending_import_.reset();
+        return Status::error(fb::ErrorCode::Unsupported, "a DRM buffer cannot back Venus memory here");
+    }
     return Status::ok();
 }
 

@@ -1,5 +1,6 @@
 #include "server/venus/VulkanHost.h"
 
+#include <cstring>
 #include <vector>
 
 namespace rendersock::server::venus {
@@ -36,6 +37,16 @@ std::unique_ptr<VulkanHost> VulkanHost::create(uint32_t device_index, std::strin
 
 VulkanHost::~VulkanHost() {
     if (instance_) vkDestroyInstance(instance_, nullptr);
+}
+
+bool VulkanHost::has_device_extension(const char* name) const {
+    uint32_t count = 0;
+    vkEnumerateDeviceExtensionProperties(physical_device_, nullptr, &count, nullptr);
+    std::vector<VkExtensionProperties> extensions(count);
+    vkEnumerateDeviceExtensionProperties(physical_device_, nullptr, &count, extensions.data());
+    for (const auto& extension : extensions)
+        if (std::strcmp(extension.extensionName, name) == 0) return true;
+    return false;
 }
 
 }  // namespace rendersock::server::venus

@@ -23,6 +23,7 @@ public:
     VkPhysicalDevice physical_device() const { return physical_device_; }
     const VkPhysicalDeviceProperties& properties() const { return properties_; }
     uint32_t device_index() const { return device_index_; }
+    bool has_device_extension(const char* name) const;
 
 private:
     VulkanHost() = default;

@@ -53,6 +53,7 @@ bool EglHost::initialize(std::string& error) {
     }
     vendor_ = eglQueryString(display_, EGL_VENDOR);
     version_ = eglQueryString(display_, EGL_VERSION);
+    imports_dma_buf_ = epoxy_has_egl_extension(display_, "EGL_EXT_image_dma_buf_import");
     const EGLint wanted[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_COLOR_BUFFER_TYPE, EGL_RGB_BUFFER, EGL_NONE};
     EGLint count = 0;
     eglChooseConfig(display_, wanted, nullptr, 0, &count);

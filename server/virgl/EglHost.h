@@ -27,6 +27,8 @@ public:
     const std::string& vendor() const { return vendor_; }
     const std::string& version() const { return version_; }
     EGLConfig config(uint32_t id) const;
+    // EGL_EXT_image_dma_buf_import: DRM buffers can be textures, no copy.
+    bool imports_dma_buf() const { return imports_dma_buf_; }
     // Host entry points for the generated commands (resolved once).
     const GlFunctionTable& functions();
 
@@ -57,6 +59,7 @@ private:
     std::vector<wire::gl::GlConfig> configs_;
     std::vector<EGLConfig> egl_configs_;
     std::string vendor_, version_;
+    bool imports_dma_buf_ = false;
     GlFunctionTable functions_;
     std::map<std::pair<const void*, uint32_t>, Surface> surfaces_;
     std::map<std::pair<const void*, uint32_t>, EGLContext> contexts_;

@@ -31,6 +31,7 @@ const GlCommandInfo kPrivate[] = {
     {"flush-mapped-range", nullptr, 3, 1, 0, false},
     {"select-buffer", nullptr, 3, 0, 0, false},
     {"render-mode", nullptr, 1, 0, 0, true},
+    {"image-from-blob", nullptr, 7, 0, 0, true},
 };
 constexpr uint32_t kPrivateCount = sizeof(kPrivate) / sizeof(kPrivate[0]);
 
@@ -46,7 +47,14 @@ Status lost(const std::string& why) { return Status::error(fb::ErrorCode::Malfor
 
 VirglContext::VirglContext(const ContextCreateInfo& info, std::shared_ptr<EglHost> host)
     : ctx_id_(info.ctx_id), client_(info.host), host_(std::move(host)),
-      blobs_([this](uint32_t id) { return client_.find_blob(ctx_id_, id); }) {}
+      blobs_([this](uint32_t id) { return memory_blob(id); }) {}
+
+// Blobs GL reads and writes with the CPU: never a DRM buffer, which may not
+// even be mapped here (those only become textures, image_from_blob).
+std::shared_ptr<Blob> VirglContext::memory_blob(uint32_t blob_id) {
+    auto blob = client_.find_blob(ctx_id_, blob_id);
+    return blob && !blob->context_memory() && blob->data() ? blob : nullptr;
+}
 
 VirglContext::~VirglContext() {
     if (context_ == EGL_NO_CONTEXT) return;
@@ -130,6 +138,7 @@ Status VirglContext::execute_private(uint32_t op, GlCall& call) {
         case gl::kOpFlushMappedRange: return flush_mapped_range(call);
         case gl::kOpSelectBuffer: return select_buffer(call);
         case gl::kOpRenderMode: return render_mode(call);
+        case gl::kOpImageFromBlob: return image_from_blob(call);
         default: return lost(std::string(kPrivate[op].name) + " is not supported by this server");
     }
 }
@@ -197,7 +206,7 @@ Status VirglContext::present(GlCall& call) {
     const int32_t width = call.scalar<int32_t>(2);
     const int32_t height = call.scalar<int32_t>(3);
     const uint64_t stride = call.scalar<uint64_t>(4);
-    auto blob = client_.find_blob(ctx_id_, call.scalar<uint32_t>(1));
+    auto blob = memory_blob(call.scalar<uint32_t>(1));
     auto* surface = host_->find_surface(&client_, surface_id);
     if (!blob) return lost("present: unknown blob");
     if (!surface || surface_id != read_id_) return lost("present: the surface is not current");
@@ -367,7 +376,7 @@ Status VirglContext::map_buffer_range(GlCall& call) {
     const uint32_t blob_id = call.scalar<uint32_t>(4);
     std::shared_ptr<Blob> blob;
     if (blob_id) {
-        blob = client_.find_blob(ctx_id_, blob_id);
+        blob = memory_blob(blob_id);
         if (!blob || length < 0 || static_cast<uint64_t>(length) > blob->size())
             return lost("map-buffer-range: the blob cannot hold the range");
     }

@@ -25,6 +25,7 @@ public:
     fb::CapsetType type() const override { return fb::CapsetType::Virgl; }
     Status submit(uint32_t ring, std::span<const std::byte> stream, std::vector<std::byte>* reply) override;
     void fence(uint32_t ring, FenceSignal signal) override;
+    Status accepts_dma_buf() const override;
 
 private:
     Status execute(uint32_t op, std::span<const std::byte> body, std::vector<std::byte>* reply);
@@ -38,9 +39,11 @@ private:
     Status map_buffer_range(GlCall& call);
     Status select_buffer(GlCall& call);
     Status render_mode(GlCall& call);
+    Status image_from_blob(GlCall& call);
     Status unmap_buffer(GlCall& call);
     Status flush_mapped_range(GlCall& call);
     bool ensure_current();
+    std::shared_ptr<Blob> memory_blob(uint32_t blob_id);
     int host_major_version() const;
     GLuint null_array_buffer();
     bool is_gles() const { return api_ == 1; }

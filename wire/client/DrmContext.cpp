@@ -100,8 +100,10 @@ void DrmContext::destroy_buffer(uint32_t id) {
 }
 
 std::unique_ptr<Blob> DrmContext::map_buffer(const dw::DrmBufferAnswer& buffer) {
-    return std::make_unique<Blob>(*context_, buffer.size, static_cast<uint32_t>(fb::BlobFlags::Mappable),
-                                  buffer.id);
+    // Shareable: a DRM buffer is there to be shared (the client's virgl
+    // context can make it a texture).
+    const auto flags = static_cast<uint32_t>(fb::BlobFlags::Mappable) | static_cast<uint32_t>(fb::BlobFlags::Shareable);
+    return std::make_unique<Blob>(*context_, buffer.size, flags, buffer.id);
 }
 
 uint32_t DrmContext::create_syncobj(bool signalled) {

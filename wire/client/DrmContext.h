@@ -49,6 +49,8 @@ public:
     dw::DrmBufferAnswer import_buffer(int dmabuf_fd, uint64_t size);
     void destroy_buffer(uint32_t id);
     // A mapping of the buffer (the dma-buf itself where fds travel).
+    // A blob over the buffer (mappable, shareable with this client's other
+    // contexts through Blob::attach).
     std::unique_ptr<Blob> map_buffer(const dw::DrmBufferAnswer& buffer);
 
     uint32_t create_syncobj(bool signalled = false);

@@ -41,6 +41,11 @@ enum PrivateOp : uint32_t {
     // mode -> values: glRenderMode's result, the mode left; [bytes]: the
     // selection or feedback buffer when that mode was left.
     kOpRenderMode = 12,
+    // blob id, width, height, DRM fourcc, offset, stride, modifier
+    // (DRM_FORMAT_MOD_INVALID: implicit) -> value: 0 or an EGL error code. A DRM buffer attached to this context (BlobAttach)
+    // becomes the storage of the texture bound to GL_TEXTURE_2D: an
+    // EGLImage of its dma-buf (EGL_EXT_image_dma_buf_import), no copy.
+    kOpImageFromBlob = 13,
 };
 
 enum ClientArrayKind : uint32_t {
