@@ -17,6 +17,7 @@ thread_local GlContext* current = nullptr;
 constexpr size_t kFlushBytes = 256 * 1024;
 constexpr size_t kStreamRingBytes = 4 << 20;
 constexpr uint64_t kMaxStagedBytes = 64ull << 20;
+constexpr int kEglContextLost = 0x300E;  // EGL_CONTEXT_LOST, what create/make-current say once lost
 
 // GL stops at 4.3 here (see gl_client/README.md): newer versions reported
 // by the host are capped.
@@ -132,10 +133,12 @@ int GlContext::create() {
     w.scalar<uint32_t>(share_ ? share_->id() : 0);
     w.scalar<uint32_t>(attributes_.config);
     end(w);
-    return static_cast<int>(round_trip().value<int64_t>());
+    const auto error = static_cast<int>(round_trip().value<int64_t>());
+    return lost_ ? kEglContextLost : error;
 }
 
 CommandWriter GlContext::begin(uint32_t op) {
+    if (lost_) lost_error_pending_ = true;  // every command after a loss
     const size_t start = stream_.size();
     const gl::CommandHeader header{op, 0};
     std::memcpy(stream_.extend(sizeof(header)), &header, sizeof(header));
@@ -156,15 +159,27 @@ void GlContext::end(CommandWriter& writer) {
 
 void GlContext::flush() {
     if (stream_.empty()) return;
-    transport_->submit(0, stream_.bytes());
+    if (!with_server([&] { transport_->submit(0, stream_.bytes()); })) lost_error_pending_ = true;
     sent_bytes_ += stream_.size();
     stream_.clear();
+}
+
+void GlContext::lose(const char* why) {
+    lost_ = true;
+    lost_error_pending_ = true;
+    std::fprintf(stderr, "rendersock GL: context lost: %s\n", why);
 }
 
 // Large arrays go in blobs kept in a small pool: a blob is reused once a
 // round trip has shown the host is done with it, so its pages are mapped
 // and faulted in on both sides only once.
 uint32_t GlContext::stage_in_blob(const void* data, uint64_t bytes) {
+    uint32_t id = 0;
+    with_server([&] { id = stage(data, bytes); });
+    return id;
+}
+
+uint32_t GlContext::stage(const void* data, uint64_t bytes) {
     std::unique_ptr<client::Blob> blob;
     for (auto it = spare_.begin(); it != spare_.end(); ++it) {
         if ((*it)->size() >= bytes) {
@@ -188,8 +203,12 @@ uint32_t GlContext::stage_in_blob(const void* data, uint64_t bytes) {
 std::unique_ptr<client::Blob> GlContext::take_map_blob(uint64_t bytes) {
     if (spare_map_blob_ && spare_map_blob_->size() >= bytes) return std::move(spare_map_blob_);
     const uint64_t size = (std::max<uint64_t>(bytes, 1) + 65535) & ~uint64_t{65535};
-    return std::make_unique<client::Blob>(*transport_, size,
-                                          static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+    std::unique_ptr<client::Blob> blob;
+    with_server([&] {
+        blob = std::make_unique<client::Blob>(*transport_, size,
+                                              static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+    });
+    return blob;
 }
 
 void GlContext::return_map_blob(std::unique_ptr<client::Blob> blob) {
@@ -225,11 +244,13 @@ void GlContext::sync() {
 }
 
 GlReply GlContext::round_trip() {
-    client::Reply reply = transport_->submit_and_wait(0, stream_.bytes());
+    std::vector<std::byte> answer;
+    if (!with_server([&] { answer = std::move(transport_->submit_and_wait(0, stream_.bytes()).frame.payload); }))
+        lost_error_pending_ = true;
     sent_bytes_ += stream_.size();
     stream_.clear();
-    release_staged();  // the host is done with every staged blob
-    return GlReply(std::move(reply.frame.payload));
+    release_staged();  // the host is done with every staged blob (or gone)
+    return GlReply(std::move(answer));
 }
 
 int GlContext::make_current(uint32_t draw, int32_t draw_w, int32_t draw_h, uint32_t read,
@@ -240,7 +261,8 @@ int GlContext::make_current(uint32_t draw, int32_t draw_w, int32_t draw_h, uint3
         w.scalar<int64_t>(v);
     w.scalar<uint32_t>(attributes_.config);
     end(w);
-    return static_cast<int>(round_trip().value<int64_t>());
+    const auto error = static_cast<int>(round_trip().value<int64_t>());
+    return lost_ ? kEglContextLost : error;
 }
 
 bool GlContext::present(uint32_t surface, uint32_t blob, int32_t width, int32_t height, uint64_t stride) {
@@ -252,7 +274,7 @@ bool GlContext::present(uint32_t surface, uint32_t blob, int32_t width, int32_t 
     w.scalar<uint64_t>(stride);
     end(w);
     round_trip();
-    return true;
+    return !lost_;
 }
 
 uint64_t GlContext::unpack_image_bytes(int64_t w, int64_t h, int64_t d, GLenum format, GLenum type) const {

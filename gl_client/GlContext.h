@@ -6,9 +6,11 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gl_client/GlTypes.h"
@@ -127,9 +129,29 @@ public:
     // glGetError without a round trip when it cannot have changed: nothing
     // was encoded since a host check said GL_NO_ERROR (the usual
     // `while (glGetError())` drain, checks after client-side-only calls).
-    bool error_known_clear() const { return clean_at_ == stream_position(); }
+    bool error_known_clear() const { return !lost_ && clean_at_ == stream_position(); }
     void error_checked(GLenum error) { clean_at_ = error == GL_NO_ERROR ? stream_position() : kUnknown; }
-    // A blob holding `bytes` bytes of `data`, kept until the next round trip.
+    // Runs `exchange` with the server. When the server (or this context on
+    // it) is gone, the context is lost, as after a GPU reset
+    // (KHR_robustness): commands are dropped, glGetError says
+    // GL_CONTEXT_LOST, glGetGraphicsResetStatus GL_UNKNOWN_CONTEXT_RESET,
+    // instead of an exception leaving a C entry point and ending the program.
+    template <typename Exchange>
+    bool with_server(Exchange exchange) {
+        if (lost_) return false;
+        try {
+            exchange();
+            return true;
+        } catch (const std::exception& error) {
+            lose(error.what());
+            return false;
+        }
+    }
+    bool lost() const { return lost_; }
+    // GL_CONTEXT_LOST once per command issued since the last glGetError.
+    bool take_lost_error() { return std::exchange(lost_error_pending_, false); }
+    // A blob holding `bytes` bytes of `data`, kept until the next round trip
+    // (0 when the context is lost).
     uint32_t stage_in_blob(const void* data, uint64_t bytes);
 
     // EGL/GLX on top: make current (surface 0: none), present.
@@ -190,14 +212,18 @@ public:
     const void* debug_user = nullptr;
 
 private:
+    void lose(const char* why);
     void filter_strings();
     void release_staged();
+    uint32_t stage(const void* data, uint64_t bytes);
     // Bytes encoded over the context's life: sent, plus waiting to be sent.
     uint64_t stream_position() const { return sent_bytes_ + stream_.size(); }
 
     static constexpr uint64_t kUnknown = ~uint64_t{0};
     uint64_t sent_bytes_ = 0;
     uint64_t clean_at_ = kUnknown;  // stream position of the last GL_NO_ERROR
+    bool lost_ = false;
+    bool lost_error_pending_ = false;
 
     client::Connection& connection_;
     Attributes attributes_;

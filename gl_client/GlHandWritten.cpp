@@ -340,11 +340,20 @@ void GLAPIENTRY glFinish() {
 }
 GLenum GLAPIENTRY glGetError() {
     GlContext* ctx = current_context();
+    if (ctx && ctx->lost()) return ctx->take_lost_error() ? GL_CONTEXT_LOST : GL_NO_ERROR;
     if (ctx && ctx->error_known_clear()) return GL_NO_ERROR;
     const GLenum error = enc_glGetError();
     if (ctx) ctx->error_checked(error);
     return error;
 }
+
+// A lost connection is a reset the client cannot recover from here.
+GLenum GLAPIENTRY glGetGraphicsResetStatus() {
+    GlContext* ctx = current_context();
+    if (ctx && ctx->lost()) return GL_UNKNOWN_CONTEXT_RESET;
+    return enc_glGetGraphicsResetStatus();
+}
+GLenum GLAPIENTRY glGetGraphicsResetStatusARB() { return glGetGraphicsResetStatus(); }
 
 namespace {
 
@@ -508,7 +517,7 @@ void* GLAPIENTRY glMapBufferRange(GLenum target, GLintptr offset, GLsizeiptr len
     mapping.length = length;
     mapping.access = access;
     if (blob) {
-        if (!blob->is_shared()) blob->invalidate(0, static_cast<uint64_t>(length));
+        if (!blob->is_shared()) ctx->with_server([&] { blob->invalidate(0, static_cast<uint64_t>(length)); });
         mapping.copy.clear();
         mapping.blob = std::move(blob);
     } else {
@@ -533,7 +542,8 @@ GLboolean GLAPIENTRY glUnmapBuffer(GLenum target) {
     const bool write_back = mapped && (it->second.access & GL_MAP_WRITE_BIT) &&
                             !(it->second.access & GL_MAP_FLUSH_EXPLICIT_BIT);
     client::Blob* blob = mapped ? it->second.blob.get() : nullptr;
-    if (blob && write_back && !blob->is_shared()) blob->flush(0, static_cast<uint64_t>(it->second.length));
+    if (blob && write_back && !blob->is_shared())
+        ctx->with_server([&] { blob->flush(0, static_cast<uint64_t>(it->second.length)); });
     CommandWriter w = ctx->begin(gl::kOpUnmapBuffer);
     w.scalar<GLenum>(target);
     w.scalar<uint32_t>(write_back ? 1 : 0);
@@ -556,7 +566,8 @@ void GLAPIENTRY glFlushMappedBufferRange(GLenum target, GLintptr offset, GLsizei
     const bool in_range = it != ctx->mappings().end() && offset >= 0 && length >= 0 &&
                           offset + length <= it->second.length;
     client::Blob* blob = in_range ? it->second.blob.get() : nullptr;
-    if (blob && !blob->is_shared()) blob->flush(static_cast<uint64_t>(offset), static_cast<uint64_t>(length));
+    if (blob && !blob->is_shared())
+        ctx->with_server([&] { blob->flush(static_cast<uint64_t>(offset), static_cast<uint64_t>(length)); });
     CommandWriter w = ctx->begin(gl::kOpFlushMappedRange);
     w.scalar<GLenum>(target);
     w.scalar<int64_t>(offset);

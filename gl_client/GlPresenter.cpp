@@ -58,15 +58,18 @@ bool Presenter::present(GlContext& context, uint32_t surface, int32_t width, int
     if (width <= 0 || height <= 0) return true;
     const uint64_t stride = uint64_t(width) * 4;
     const uint64_t size = stride * uint64_t(height);
-    if (!blob_ || blob_->size() < size || blob_context_ != &context) {
-        blob_.reset();
-        const uint64_t rounded = (size + 65535) & ~uint64_t{65535};
-        blob_ = std::make_unique<client::Blob>(context.transport(), rounded,
-                                               static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
-        blob_context_ = &context;
-    }
-    context.present(surface, blob_->id(), width, height, stride);
-    if (!blob_->is_shared()) blob_->invalidate(0, size);
+    const bool presented = context.with_server([&] {
+        if (!blob_ || blob_->size() < size || blob_context_ != &context) {
+            blob_.reset();
+            const uint64_t rounded = (size + 65535) & ~uint64_t{65535};
+            blob_ = std::make_unique<client::Blob>(context.transport(), rounded,
+                                                   static_cast<uint32_t>(client::fb::BlobFlags::Mappable));
+            blob_context_ = &context;
+        }
+    });
+    // (present() loses the context itself when the server is gone.)
+    if (!presented || !context.present(surface, blob_->id(), width, height, stride)) return false;
+    if (!blob_->is_shared() && !context.with_server([&] { blob_->invalidate(0, size); })) return false;
     return put(width, height, blob_->data(), stride);
 }
 

@@ -385,6 +385,10 @@ bool Display::swap(Surface& surface, EGLint& error) {
         return false;
     }
     surface.presenter->present(*ctx, surface.id(), surface.width(), surface.height());
+    if (ctx->lost()) {
+        error = EGL_CONTEXT_LOST;
+        return false;
+    }
     int32_t width, height;
     if (surface.presenter->window_size(width, height) && (width != surface.width() || height != surface.height())) {
         surface.set_size(width, height);

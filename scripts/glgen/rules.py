@@ -58,6 +58,7 @@ CLIENT_HAND_WRITTEN = {
     'glDrawElementsInstancedBaseVertexBaseInstance', 'glDrawRangeElements',
     'glDrawRangeElementsBaseVertex', 'glMultiDrawArrays',
     'glFinish', 'glFlush', 'glGetError', 'glGetIntegerv', 'glRenderMode',
+    'glGetGraphicsResetStatus', 'glGetGraphicsResetStatusARB',
 }
 
 # Pointer parameters that are offsets into a bound buffer when one is bound.

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Faults and load: the server killed while a client waits forever on the
 GPU (the wait ends with VK_ERROR_DEVICE_LOST within 2 s, nothing hangs),
+the same for GL programs in glFinish and in eglSwapBuffers (GL_CONTEXT_LOST
+and EGL_CONTEXT_LOST within 2 s, glGetGraphicsResetStatus says so),
 many concurrent Vulkan clients over Unix and TCP (all results correct), and
 one client over its blob budget (refused with a clear error, the others
 unaffected). usage: test_faults.py BUILD_DIR"""
@@ -28,10 +30,14 @@ def server_processes(parent):
     return pids
 
 
-def server_killed_while_waiting(build_dir):
+def server_killed_while_waiting(build_dir, what='Vulkan'):
     with harness.server(build_dir) as server:
-        waiter = subprocess.Popen([os.path.join(build_dir, 'tests/vulkan/wait_forever')],
-                                  env=server.client_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        if what == 'Vulkan':
+            command, env = [os.path.join(build_dir, 'tests/vulkan/wait_forever')], server.client_env()
+        else:
+            command = [os.path.join(build_dir, 'tests/gl/gl_wait_forever'), what]
+            env = server.gl_env(**({'DISPLAY': os.environ['DISPLAY']} if what == 'swap' else {}))
+        waiter = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True)
         started = ''
         while 'waiting' not in started:
@@ -50,9 +56,9 @@ def server_killed_while_waiting(build_dir):
             waiter.kill()
             raise SystemExit('the client hung after the server died')
         ended = time.monotonic() - killed
-        print(f'server killed: the client waited {ended * 1000:.0f} ms more: {out.strip()}')
+        print(f'server killed ({what}): the client waited {ended * 1000:.0f} ms more: {out.strip()}')
         if waiter.returncode != 0 or ended > 2.0:
-            raise SystemExit(f'expected VK_ERROR_DEVICE_LOST within 2 s:\n{out}\n{err}')
+            raise SystemExit(f'expected the loss reported within 2 s:\n{out}\n{err}')
 
 
 def run_many(build_dir, server, count, address=None, elements='65536'):
@@ -107,6 +113,10 @@ def over_budget(build_dir):
 def main():
     build_dir = os.path.abspath(sys.argv[1])
     server_killed_while_waiting(build_dir)
+    server_killed_while_waiting(build_dir, 'finish')
+    with harness.xvfb() as display:
+        os.environ['DISPLAY'] = display
+        server_killed_while_waiting(build_dir, 'swap')
     many_clients(build_dir)
     over_budget(build_dir)
     print('ok')
