@@ -16,10 +16,7 @@ namespace fb = wire::fb;
 namespace {
 
 std::unique_ptr<client::Connection> connect_to(const std::string& address) {
-    client::ConnectOptions options;
-    options.address = address;
-    options.client_name = "test_drm_unavailable";
-    return client::Connection::connect(options);
+    return testing::connect_to(address, "test_drm_unavailable");
 }
 
 std::string refusal_for(const std::string& address) {

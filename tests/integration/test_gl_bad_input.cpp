@@ -30,11 +30,7 @@ using Stream = testing::GlStreamBuilder;
 
 Stream context_prologue() { return Stream::context_prologue(); }
 
-std::unique_ptr<client::Connection> connect_to(const std::string& address) {
-    client::ConnectOptions options;
-    options.address = address;
-    return client::Connection::connect(options);
-}
+using testing::connect_to;
 
 // A real GL program through our EGL vendor, in its own process.
 pid_t start_gl_program(const ServerProcess& server) {

@@ -22,11 +22,7 @@ namespace fb = wire::fb;
 
 namespace {
 
-std::unique_ptr<client::Connection> connect_to(const std::string& address) {
-    client::ConnectOptions options;
-    options.address = address;
-    return client::Connection::connect(options);
-}
+using testing::connect_to;
 
 // Waits until `condition` holds or two seconds pass.
 template <typename Condition>

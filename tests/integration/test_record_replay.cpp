@@ -96,10 +96,7 @@ std::vector<std::byte> padding_stream(size_t bytes) {
 }
 
 std::unique_ptr<client::Connection> connect_to(const std::string& address) {
-    client::ConnectOptions options;
-    options.address = address;
-    options.client_name = "record-test";
-    return client::Connection::connect(options);
+    return testing::connect_to(address, "record-test");
 }
 
 // A TCP session with a blob whose contents go up as BlobTransfers.

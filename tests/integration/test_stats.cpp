@@ -27,13 +27,7 @@ namespace {
 constexpr std::string_view kJsonMarker = "stats: {";
 constexpr uint64_t kBlobBytes = 64 * 1024;
 
-std::unique_ptr<client::Connection> connect_to(const std::string& address,
-                                               const std::string& name) {
-    client::ConnectOptions options;
-    options.address = address;
-    options.client_name = name;
-    return client::Connection::connect(options);
-}
+using testing::connect_to;
 
 // The JSON of every complete `stats: {...}` line in the log.
 std::vector<std::string> json_reports(const std::string& log) {

@@ -24,11 +24,7 @@ struct IdentityIds : vv::HandleIds {
     uint64_t id_of(uint16_t, uint64_t native) override { return native; }
 };
 
-std::unique_ptr<client::Connection> connect_to(const std::string& address) {
-    client::ConnectOptions options;
-    options.address = address;
-    return client::Connection::connect(options);
-}
+using testing::connect_to;
 
 // A real Vulkan program through the ICD, in its own process.
 pid_t start_compute(const ServerProcess& server) {

@@ -182,4 +182,11 @@ long resident_kib(pid_t pid) {
     return -1;
 }
 
+std::unique_ptr<client::Connection> connect_to(const std::string& address, const std::string& client_name) {
+    client::ConnectOptions options;
+    options.address = address;
+    options.client_name = client_name;
+    return client::Connection::connect(options);
+}
+
 }  // namespace rendersock::testing

@@ -5,8 +5,11 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "wire/client/Connection.h"
 
 namespace rendersock::testing {
 
@@ -55,5 +58,8 @@ int open_fd_count(pid_t pid);
 long resident_kib(pid_t pid);
 std::string server_binary();
 std::string build_dir();
+
+// A client connection to `address` (Unix path or tcp:HOST:PORT).
+std::unique_ptr<client::Connection> connect_to(const std::string& address, const std::string& client_name = {});
 
 }  // namespace rendersock::testing

@@ -22,6 +22,53 @@
         }                                                                           \
     } while (0)
 
+// Shared by every test app here (VulkanApp, api/ApiSupport.h's Context).
+namespace vk_helpers {
+
+inline uint32_t memory_type(const VkPhysicalDeviceMemoryProperties& memory, uint32_t bits,
+                            VkMemoryPropertyFlags flags) {
+    for (uint32_t i = 0; i < memory.memoryTypeCount; ++i)
+        if ((bits & (1u << i)) && (memory.memoryTypes[i].propertyFlags & flags) == flags) return i;
+    std::fprintf(stderr, "no memory type for flags 0x%x\n", flags);
+    std::exit(1);
+}
+
+inline VkDeviceMemory allocate(VkDevice device, const VkPhysicalDeviceMemoryProperties& memory,
+                               VkMemoryRequirements requirements, VkMemoryPropertyFlags flags) {
+    VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    info.allocationSize = requirements.size;
+    info.memoryTypeIndex = memory_type(memory, requirements.memoryTypeBits, flags);
+    VkDeviceMemory result;
+    VK_CHECK(vkAllocateMemory(device, &info, nullptr, &result));
+    return result;
+}
+
+inline VkShaderModule shader(VkDevice device, const char* path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (code.empty() || code.size() % 4) {
+        std::fprintf(stderr, "cannot read SPIR-V from %s\n", path);
+        std::exit(1);
+    }
+    VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    info.codeSize = code.size();
+    info.pCode = reinterpret_cast<const uint32_t*>(code.data());
+    VkShaderModule module;
+    VK_CHECK(vkCreateShaderModule(device, &info, nullptr, &module));
+    return module;
+}
+
+inline VkCommandPool command_pool(VkDevice device, uint32_t queue_family) {
+    VkCommandPoolCreateInfo info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    info.queueFamilyIndex = queue_family;
+    info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    VkCommandPool pool;
+    VK_CHECK(vkCreateCommandPool(device, &info, nullptr, &pool));
+    return pool;
+}
+
+}  // namespace vk_helpers
+
 struct VulkanApp {
     VkInstance instance = VK_NULL_HANDLE;
     VkPhysicalDevice physical_device = VK_NULL_HANDLE;
@@ -75,44 +122,13 @@ struct VulkanApp {
     }
 
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const {
-        for (uint32_t i = 0; i < memory.memoryTypeCount; ++i)
-            if ((bits & (1u << i)) && (memory.memoryTypes[i].propertyFlags & flags) == flags) return i;
-        std::fprintf(stderr, "no memory type for flags 0x%x\n", flags);
-        std::exit(1);
+        return vk_helpers::memory_type(memory, bits, flags);
     }
-
     VkDeviceMemory allocate(VkMemoryRequirements requirements, VkMemoryPropertyFlags flags) const {
-        VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        info.allocationSize = requirements.size;
-        info.memoryTypeIndex = memory_type(requirements.memoryTypeBits, flags);
-        VkDeviceMemory result;
-        VK_CHECK(vkAllocateMemory(device, &info, nullptr, &result));
-        return result;
+        return vk_helpers::allocate(device, memory, requirements, flags);
     }
-
-    VkShaderModule shader(const char* path) const {
-        std::ifstream in(path, std::ios::binary);
-        std::vector<char> code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (code.empty() || code.size() % 4) {
-            std::fprintf(stderr, "cannot read SPIR-V from %s\n", path);
-            std::exit(1);
-        }
-        VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-        info.codeSize = code.size();
-        info.pCode = reinterpret_cast<const uint32_t*>(code.data());
-        VkShaderModule module;
-        VK_CHECK(vkCreateShaderModule(device, &info, nullptr, &module));
-        return module;
-    }
-
-    VkCommandPool command_pool() const {
-        VkCommandPoolCreateInfo info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-        info.queueFamilyIndex = queue_family;
-        info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-        VkCommandPool pool;
-        VK_CHECK(vkCreateCommandPool(device, &info, nullptr, &pool));
-        return pool;
-    }
+    VkShaderModule shader(const char* path) const { return vk_helpers::shader(device, path); }
+    VkCommandPool command_pool() const { return vk_helpers::command_pool(device, queue_family); }
 
     VkCommandBuffer command_buffer(VkCommandPool pool) const {
         VkCommandBufferAllocateInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};

@@ -91,44 +91,13 @@ struct Context {
     VkShaderModule draw_vert = VK_NULL_HANDLE, draw_frag = VK_NULL_HANDLE, template_comp = VK_NULL_HANDLE;
 
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const {
-        for (uint32_t i = 0; i < memory.memoryTypeCount; ++i)
-            if ((bits & (1u << i)) && (memory.memoryTypes[i].propertyFlags & flags) == flags) return i;
-        std::fprintf(stderr, "no memory type for flags 0x%x\n", flags);
-        std::exit(1);
+        return vk_helpers::memory_type(memory, bits, flags);
     }
-
     VkDeviceMemory allocate(VkMemoryRequirements requirements, VkMemoryPropertyFlags flags) const {
-        VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        info.allocationSize = requirements.size;
-        info.memoryTypeIndex = memory_type(requirements.memoryTypeBits, flags);
-        VkDeviceMemory result;
-        VK_CHECK(vkAllocateMemory(device, &info, nullptr, &result));
-        return result;
+        return vk_helpers::allocate(device, memory, requirements, flags);
     }
-
-    VkShaderModule shader(const char* path) const {
-        std::ifstream in(path, std::ios::binary);
-        std::vector<char> code((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (code.empty() || code.size() % 4) {
-            std::fprintf(stderr, "cannot read SPIR-V from %s\n", path);
-            std::exit(1);
-        }
-        VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-        info.codeSize = code.size();
-        info.pCode = reinterpret_cast<const uint32_t*>(code.data());
-        VkShaderModule module;
-        VK_CHECK(vkCreateShaderModule(device, &info, nullptr, &module));
-        return module;
-    }
-
-    VkCommandPool command_pool() const {
-        VkCommandPoolCreateInfo info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-        info.queueFamilyIndex = queue_family;
-        info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-        VkCommandPool pool;
-        VK_CHECK(vkCreateCommandPool(device, &info, nullptr, &pool));
-        return pool;
-    }
+    VkShaderModule shader(const char* path) const { return vk_helpers::shader(device, path); }
+    VkCommandPool command_pool() const { return vk_helpers::command_pool(device, queue_family); }
 
     VkCommandBuffer command_buffer(VkCommandPool pool,
                                    VkCommandBufferLevel level = VK_COMMAND_BUFFER_LEVEL_PRIMARY) const {
