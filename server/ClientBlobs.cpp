@@ -1,6 +1,8 @@
 // Blob handlers of ClientSession: create, destroy, attach, export, transfer.
 #include <unistd.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 #include <system_error>
 
@@ -120,6 +122,31 @@ Status ClientSession::on_blob_export(const fb::BlobExport& request, uint32_t ser
     return Status::ok();
 }
 
+namespace {
+
+// Copies the bytes of `payload` whose mask bit is set (the mask follows the
+// `size` bytes), 64 at a time where the mask allows.
+void write_masked(std::byte* target, const std::byte* payload, uint64_t size) {
+    const auto* mask = reinterpret_cast<const uint8_t*>(payload + size);
+    for (uint64_t at = 0; at < size; at += 64) {
+        const uint64_t count = std::min<uint64_t>(64, size - at);
+        uint64_t bits = 0;
+        std::memcpy(&bits, mask + at / 8, (count + 7) / 8);
+        const uint64_t all = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+        bits &= all;
+        if (bits == all) {
+            std::memcpy(target + at, payload + at, count);
+            continue;
+        }
+        for (; bits; bits &= bits - 1) {
+            const auto i = static_cast<uint64_t>(std::countr_zero(bits));
+            target[at + i] = payload[at + i];
+        }
+    }
+}
+
+}  // namespace
+
 Status ClientSession::on_blob_transfer(const fb::BlobTransfer& request, wire::Frame& frame,
                                        uint32_t serial) {
     auto it = blobs_.find(request.blob_id());
@@ -143,6 +170,14 @@ Status ClientSession::on_blob_transfer(const fb::BlobTransfer& request, wire::Fr
         if (frame.payload.size() != size)
             return Status::error(fb::ErrorCode::Malformed, "transfer payload size differs from size");
         std::memcpy(blob.data() + offset, frame.payload.data(), size);
+        send_ok(serial);
+        return Status::ok();
+    }
+    if (request.direction() == fb::TransferDirection::ToHostMasked) {
+        if (frame.payload.size() != size + (size + 7) / 8)
+            return Status::error(fb::ErrorCode::Malformed,
+                                 "masked transfer payload is not size bytes and a bit per byte");
+        write_masked(blob.data() + offset, frame.payload.data(), size);
         send_ok(serial);
         return Status::ok();
     }

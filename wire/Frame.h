@@ -16,7 +16,8 @@ namespace rendersock::wire {
 // instead of waiting for bytes that never come.
 inline constexpr std::array<char, 8> kPreamble = {'r', 'n', 'd', 'r', 's', 'o', 'c', 'k'};
 inline constexpr uint32_t kHelloMagic = 0x4b4f5352;  // "RSOK"
-inline constexpr uint32_t kProtocolVersion = 1;
+// 2: BlobTransfer ToHostMasked.
+inline constexpr uint32_t kProtocolVersion = 2;
 
 struct FrameHeader {
     uint32_t control_size = 0;

@@ -179,6 +179,46 @@ TEST_CASE("over TCP a blob is a mirror kept in step by transfers") {
     CHECK(blob.data()[4999] == static_cast<std::byte>((4999 ^ (4999 >> 8)) & 0xff));
 }
 
+TEST_CASE("over TCP a flush writes only the bytes the client changed, even inside a block") {
+    ServerProcess server(ServerProcess::Config{.unix_socket = false, .tcp = true});
+    auto connection = connect_to(server.tcp_address());
+    Context context(*connection, fb::CapsetType::Venus, 1);
+    constexpr uint64_t kSize = 1 << 20;
+    Blob blob(context, kSize, kMappable);
+    // The host writes [5000, 5100) (GPU work, say) while the client changes
+    // every fourth byte of the whole blob except that range.
+    std::vector<std::byte> host_bytes(100, std::byte{0x77});
+    wire::MessageBuilder write;
+    connection->call(write, fb::CreateBlobTransfer(write.fbb(), blob.id(), 5000, 100, fb::TransferDirection::ToHost),
+                     host_bytes);
+    for (uint64_t i = 0; i < kSize; i += 4)
+        if (i < 5000 || i >= 5100) blob.data()[i] = static_cast<std::byte>(1 + i % 251);
+    blob.flush(0, kSize);
+    wire::MessageBuilder read;
+    auto on_server = connection->call(read, fb::CreateBlobTransfer(read.fbb(), blob.id(), 0, kSize,
+                                                                   fb::TransferDirection::FromHost));
+    REQUIRE(on_server.frame.payload.size() == kSize);
+    const std::byte* host = on_server.frame.payload.data();
+    size_t wrong = 0;
+    for (uint64_t i = 0; i < kSize; ++i) {
+        const bool in_host_range = i >= 5000 && i < 5100;
+        const std::byte expected = in_host_range ? std::byte{0x77}
+                                   : i % 4 == 0  ? static_cast<std::byte>(1 + i % 251)
+                                                 : std::byte{0};
+        if (host[i] != expected) ++wrong;
+    }
+    CHECK(wrong == 0);
+
+    // A masked transfer whose payload is not bytes plus mask is refused.
+    std::vector<std::byte> short_payload(64);
+    wire::MessageBuilder bad;
+    CHECK_THROWS_WITH_AS(connection->call(bad,
+                                          fb::CreateBlobTransfer(bad.fbb(), blob.id(), 0, 64,
+                                                                 fb::TransferDirection::ToHostMasked),
+                                          short_payload),
+                         doctest::Contains("mask"), client::RemoteError);
+}
+
 TEST_CASE("shareable blobs attach to a second context, private ones do not") {
     ServerProcess server;
     auto connection = connect_to(server.address());

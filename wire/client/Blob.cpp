@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace rendersock::client {
 
@@ -48,45 +49,49 @@ namespace {
 
 constexpr uint64_t kBlock = 4096;
 
-// Runs [begin, end) of bytes where `a` and `b` differ within one block.
-template <typename Run>
-void differing_runs(const std::byte* a, const std::byte* b, uint64_t begin, uint64_t end, Run run) {
-    uint64_t i = begin;
-    while (i < end) {
-        while (i < end && a[i] == b[i]) ++i;
-        const uint64_t start = i;
-        while (i < end && a[i] != b[i]) ++i;
-        if (start < i) run(start, i);
-    }
-}
-
 }  // namespace
 
-void Blob::send(uint64_t offset, uint64_t size) {
-    for (uint64_t done = 0; done < size;) {
-        const uint64_t chunk = std::min(transfer_chunk(), size - done);
-        wire::MessageBuilder builder;
-        connection_.call(builder,
-                         fb::CreateBlobTransfer(builder.fbb(), id_, offset + done, chunk,
-                                                fb::TransferDirection::ToHost),
-                         std::span(mapping_.data() + offset + done, chunk));
-        done += chunk;
-    }
+// [from, to) up as one masked transfer: the bytes, then a bit per byte
+// (least significant first) set where the client changed it. The server
+// writes only those, so bytes the host wrote meanwhile (GPU work still
+// running in the same allocation) stay as the host left them.
+void Blob::send_changes(uint64_t from, uint64_t to) {
+    const uint64_t size = to - from;
+    std::vector<std::byte> payload(size + (size + 7) / 8);
+    const std::byte* mirror = mapping_.data() + from;
+    std::byte* agreed = agreed_.data() + from;
+    std::memcpy(payload.data(), mirror, size);
+    auto* mask = reinterpret_cast<uint8_t*>(payload.data() + size);
+    for (uint64_t i = 0; i < size; ++i)
+        if (mirror[i] != agreed[i]) mask[i / 8] = static_cast<uint8_t>(mask[i / 8] | (1u << (i % 8)));
+    wire::MessageBuilder builder;
+    connection_.call(builder,
+                     fb::CreateBlobTransfer(builder.fbb(), id_, from, size, fb::TransferDirection::ToHostMasked),
+                     payload);
+    std::memcpy(agreed, mirror, size);
 }
 
+// Changed blocks, merged with their changed neighbours, go up a range at a
+// time: one round trip per range, however finely the changes are spread.
 void Blob::flush(uint64_t offset, uint64_t size) {
     check_range(offset, size);
     if (shared_) return;
     std::lock_guard lock(sync_mutex_);
-    std::byte* mirror = mapping_.data();
-    for (uint64_t block = offset; block < offset + size; block += kBlock) {
-        const uint64_t end = std::min(block + kBlock, offset + size);
-        if (std::memcmp(mirror + block, agreed_.data() + block, end - block) == 0) continue;
-        differing_runs(mirror, agreed_.data(), block, end, [&](uint64_t from, uint64_t to) {
-            send(from, to - from);
-            std::memcpy(agreed_.data() + from, mirror + from, to - from);
-        });
+    const std::byte* mirror = mapping_.data();
+    const uint64_t end = offset + size;
+    // The mask adds an eighth; whole blocks keep ranges aligned to them.
+    const uint64_t most = std::max<uint64_t>(transfer_chunk() / 9 * 8 / kBlock * kBlock, kBlock);
+    std::optional<uint64_t> range;
+    for (uint64_t block = offset; block < end; block += kBlock) {
+        const uint64_t block_end = std::min(block + kBlock, end);
+        const bool changed = std::memcmp(mirror + block, agreed_.data() + block, block_end - block) != 0;
+        if (range && (!changed || block_end - *range > most)) {
+            send_changes(*range, block);
+            range.reset();
+        }
+        if (changed && !range) range = block;
     }
+    if (range) send_changes(*range, end);
 }
 
 void Blob::invalidate(uint64_t offset, uint64_t size) {

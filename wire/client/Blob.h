@@ -42,7 +42,7 @@ public:
 
 private:
     void check_range(uint64_t offset, uint64_t size) const;
-    void send(uint64_t offset, uint64_t size);
+    void send_changes(uint64_t from, uint64_t to);
     uint64_t transfer_chunk() const;
 
     Connection& connection_;
