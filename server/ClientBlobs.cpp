@@ -25,6 +25,24 @@ std::shared_ptr<Blob> ClientSession::find_blob(uint32_t ctx_id, uint32_t blob_id
     return it->second;
 }
 
+bool ClientSession::charge_device_memory(uint64_t bytes) {
+    const uint64_t budget = config_.options.limits.max_device_memory_bytes;
+    if (budget && bytes > budget - device_memory_bytes_) {
+        RS_WARN("client %u: device memory of %llu bytes refused (VK_ERROR_OUT_OF_DEVICE_MEMORY): "
+                "%llu of its %llu bytes (--max-device-memory-bytes) left",
+                config_.client_id, static_cast<unsigned long long>(bytes),
+                static_cast<unsigned long long>(budget - device_memory_bytes_),
+                static_cast<unsigned long long>(budget));
+        return false;
+    }
+    device_memory_bytes_ += bytes;
+    return true;
+}
+
+void ClientSession::release_device_memory(uint64_t bytes) {
+    device_memory_bytes_ -= std::min(bytes, device_memory_bytes_);
+}
+
 Status ClientSession::on_blob_create(const fb::BlobCreate& request, uint32_t serial) {
     ContextEntry* entry = nullptr;
     RS_TRY(live_context(request.ctx_id(), entry));

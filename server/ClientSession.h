@@ -50,6 +50,8 @@ public:
     void reply(uint32_t ctx_id, uint64_t reply_id, std::span<const std::byte> data) override;
     std::shared_ptr<Blob> find_blob(uint32_t ctx_id, uint32_t blob_id) override;
     void when_readable(int fd, std::function<void()> ready) override;
+    bool charge_device_memory(uint64_t bytes) override;
+    void release_device_memory(uint64_t bytes) override;
 
 private:
     struct ContextEntry {
@@ -110,6 +112,7 @@ private:
     std::map<uint32_t, ContextEntry> contexts_;
     std::map<uint32_t, std::shared_ptr<Blob>> blobs_;
     uint64_t blob_bytes_ = 0;
+    uint64_t device_memory_bytes_ = 0;
     uint32_t objects_ = 0;
     std::list<PendingWait> waits_;
     std::list<asio::posix::stream_descriptor> watched_fds_;

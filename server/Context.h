@@ -30,6 +30,11 @@ public:
     // the kernel signals). The host keeps its own copy of the fd; `ready`
     // is dropped uncalled if the client goes away first.
     virtual void when_readable(int fd, std::function<void()> ready) = 0;
+    // Host device memory a context allocates for the client outside blobs
+    // (blobs have their own budget): false when it would exceed the
+    // client's --max-device-memory-bytes.
+    virtual bool charge_device_memory(uint64_t bytes) = 0;
+    virtual void release_device_memory(uint64_t bytes) = 0;
 };
 
 class Context {

@@ -49,6 +49,9 @@ Host:
 Limits per client:
   --max-message-bytes N  largest frame payload (default 64 MiB)
   --max-blob-bytes N     total blob memory (default 8 GiB)
+  --max-device-memory-bytes N
+                         total Vulkan device memory outside blobs (e.g.
+                         device-local VRAM; default: no cap but the device's)
   --max-objects N        contexts + blobs + context objects (default 65536)
 
 Stats (per client and in total: contexts by type, blobs and their bytes,
@@ -153,6 +156,8 @@ bool parse_one(Parser& parser, Options& options, bool& no_unix) {
         if (!parse_number_flag(parser, arg, options.limits.max_message_bytes)) return false;
     } else if (arg == "--max-blob-bytes") {
         if (!parse_number_flag(parser, arg, options.limits.max_blob_bytes)) return false;
+    } else if (arg == "--max-device-memory-bytes") {
+        if (!parse_number_flag(parser, arg, options.limits.max_device_memory_bytes)) return false;
     } else if (arg == "--max-objects") {
         if (!parse_number_flag(parser, arg, number)) return false;
         options.limits.max_objects = static_cast<uint32_t>(std::min<uint64_t>(number, 1u << 30));

@@ -15,6 +15,9 @@ namespace rendersock::server {
 struct Limits {
     uint64_t max_message_bytes = 64ull << 20;
     uint64_t max_blob_bytes = 8ull << 30;
+    // Host device memory a client allocates outside blobs (device-local
+    // Vulkan memory); 0: only the device's own limits.
+    uint64_t max_device_memory_bytes = 0;
     uint32_t max_objects = 65536;
     uint32_t max_rings_per_context = 64;
 };

@@ -44,6 +44,7 @@ VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<Vulkan
 
 VenusContext::~VenusContext() {
     profile_.report(ctx_id_);
+    for (const auto& [memory, bytes] : charged_memory_) host_io_.release_device_memory(bytes);
     // Host objects die with the host instance the client created; the
     // driver frees what the client did not (a dead client cannot).
     if (instance_) {

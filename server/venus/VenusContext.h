@@ -90,6 +90,7 @@ private:
     Status reset_descriptor_pool(Call& call);
     Status allocate_memory(Call& call);
     Status free_memory(Call& call);
+    Status allocate_device_memory(Call& call);
     Status import_blob(std::span<const std::byte> body);
     // VenusMemory.cpp: blobs as host memory, imported or mirrored.
     bool can_import(VkDevice device, uint32_t memory_type, void* pointer);
@@ -111,6 +112,7 @@ private:
     // Host memory imported from blobs keeps its blob alive.
     std::shared_ptr<Blob> pending_import_;
     std::unordered_map<uint64_t, std::shared_ptr<Blob>> imported_;
+    std::unordered_map<uint64_t, uint64_t> charged_memory_;  // memory id -> bytes (device budget)
     // Where import is impossible, the host memory is ordinary device memory
     // mapped here and the blob a mirror, copied at submits and waits.
     struct Mirror {

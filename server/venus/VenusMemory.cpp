@@ -63,7 +63,7 @@ bool VenusContext::can_import(VkDevice device, uint32_t memory_type, void* point
 
 Status VenusContext::allocate_memory(Call& call) {
     std::shared_ptr<Blob> blob = std::move(pending_import_);
-    if (!blob) return call_host(call);
+    if (!blob) return allocate_device_memory(call);
     const auto* requested = reinterpret_cast<const VkMemoryAllocateInfo*>(call.slots[1]);
     if (!requested) return Status::error(fb::ErrorCode::Malformed, "vkAllocateMemory without info");
     if (requested->allocationSize > blob->size())
@@ -85,6 +85,25 @@ Status VenusContext::allocate_memory(Call& call) {
     RS_TRY(call_host(call));
     if (static_cast<int32_t>(call.result) >= 0 && !call.created.empty())
         imported_[call.created[0].id] = std::move(blob);
+    return Status::ok();
+}
+
+// Memory no blob backs (device-local types): counted against the client's
+// device-memory budget, refused as the device would refuse it.
+Status VenusContext::allocate_device_memory(Call& call) {
+    const auto* requested = reinterpret_cast<const VkMemoryAllocateInfo*>(call.slots[1]);
+    if (!requested) return Status::error(fb::ErrorCode::Malformed, "vkAllocateMemory without info");
+    const uint64_t size = requested->allocationSize;
+    if (!host_io_.charge_device_memory(size)) {
+        call.result = static_cast<uint64_t>(static_cast<int64_t>(VK_ERROR_OUT_OF_DEVICE_MEMORY));
+        return Status::ok();
+    }
+    Status status = call_host(call);
+    if (!status.is_ok() || static_cast<int32_t>(call.result) < 0 || call.created.empty()) {
+        host_io_.release_device_memory(size);
+        return status;
+    }
+    charged_memory_[call.created[0].id] = size;
     return Status::ok();
 }
 
@@ -111,6 +130,10 @@ Status VenusContext::free_memory(Call& call) {
     RS_TRY(call_host(call));
     imported_.erase(memory);
     mirrors_.erase(memory);
+    if (auto charged = charged_memory_.find(memory); charged != charged_memory_.end()) {
+        host_io_.release_device_memory(charged->second);
+        charged_memory_.erase(charged);
+    }
     return Status::ok();
 }
 

@@ -3,8 +3,8 @@
 #include <vulkan/vulkan.h>
 
 #include <cstring>
-#include <type_traits>
 
+#include "tests/support/VenusScript.h"
 #include "wire/Frame.h"
 #include "wire/venus/Codec.h"
 
@@ -13,35 +13,9 @@ namespace {
 
 namespace vv = wire::venus;
 
-uint64_t ptr(const void* pointer) { return reinterpret_cast<uint64_t>(pointer); }
-
-template <typename Handle>
-Handle handle(uint64_t id) {
-    if constexpr (std::is_pointer_v<Handle>)
-        return reinterpret_cast<Handle>(id);
-    else
-        return static_cast<Handle>(id);
-}
-
-// Encodes one command per call; commands that return something ask for the
-// reply, as the ICD does.
-class Script {
-public:
-    template <typename... Args>
-    void operator()(const char* name, uint32_t flags, Args... args) {
-        const int index = vv::command_index(name);
-        if (index < 0) return;  // not in this registry's tables
-        uint64_t slots[] = {uint64_t(args)..., 0};
-        std::vector<std::byte> out;
-        vv::Encoder encoder(out, ids_);
-        encoder.command(static_cast<uint32_t>(index), flags, slots);
-        commands.push_back(std::move(out));
-    }
-    std::vector<std::vector<std::byte>> commands;
-
-private:
-    IdentityIds ids_;
-};
+using testing::handle;
+using testing::ptr;
+using Script = testing::VenusScript;
 
 constexpr uint32_t kReply = vv::kCommandWantsReply;
 
@@ -51,21 +25,7 @@ void append(std::vector<std::byte>& out, const std::vector<std::byte>& bytes) {
     out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
-std::vector<std::byte> create_instance_stream() {
-    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
-    app.pApplicationName = "fuzz";
-    app.pEngineName = "rendersock";
-    app.apiVersion = VK_API_VERSION_1_3;
-    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
-    info.pApplicationInfo = &app;
-    VkInstance instance = handle<VkInstance>(kInstanceId);
-    uint64_t slots[3] = {ptr(&info), 0, ptr(&instance)};
-    std::vector<std::byte> stream;
-    IdentityIds ids;
-    vv::Encoder encoder(stream, ids);
-    encoder.command(static_cast<uint32_t>(vv::command_index("vkCreateInstance")), kReply, slots);
-    return stream;
-}
+std::vector<std::byte> create_instance_stream() { return testing::create_instance_stream(kInstanceId); }
 
 std::vector<std::vector<std::byte>> realistic_venus_commands(const std::vector<uint32_t>& spirv) {
     Script s;

@@ -32,6 +32,8 @@ public:
     void reply(uint32_t, uint64_t, std::span<const std::byte>) override {}
     std::shared_ptr<server::Blob> find_blob(uint32_t, uint32_t) override { return nullptr; }
     void when_readable(int, std::function<void()>) override {}  // never: fuzzing needs no ordering
+    bool charge_device_memory(uint64_t) override { return true; }
+    void release_device_memory(uint64_t) override {}
 };
 
 // Handles are their own ids, as in the codec tests.

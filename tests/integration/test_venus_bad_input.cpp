@@ -9,6 +9,7 @@
 #include <random>
 
 #include "tests/support/ServerProcess.h"
+#include "tests/support/VenusScript.h"
 #include "wire/client/Context.h"
 #include "wire/venus/Encoder.h"
 #include "wire/venus/VenusStream.h"
@@ -19,10 +20,6 @@ namespace fb = wire::fb;
 namespace vv = wire::venus;
 
 namespace {
-
-struct IdentityIds : vv::HandleIds {
-    uint64_t id_of(uint16_t, uint64_t native) override { return native; }
-};
 
 using testing::connect_to;
 
@@ -42,19 +39,7 @@ pid_t start_compute(const ServerProcess& server) {
     return pid;
 }
 
-std::vector<std::byte> create_instance_stream() {
-    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
-    app.apiVersion = VK_API_VERSION_1_3;
-    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
-    info.pApplicationInfo = &app;
-    VkInstance instance = reinterpret_cast<VkInstance>(uint64_t{1});
-    uint64_t slots[3] = {reinterpret_cast<uint64_t>(&info), 0, reinterpret_cast<uint64_t>(&instance)};
-    std::vector<std::byte> stream;
-    IdentityIds ids;
-    vv::Encoder encoder(stream, ids);
-    encoder.command(static_cast<uint32_t>(vv::command_index("vkCreateInstance")), 0, slots);
-    return stream;
-}
+using testing::create_instance_stream;
 
 }  // namespace
 
@@ -95,4 +80,54 @@ TEST_CASE("garbled Venus streams lose their context only, and real work goes on"
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(server.running());
+}
+
+namespace {
+
+// The VkResult of a one-command stream that asked for its reply.
+int32_t result_of(client::Context& context, const std::vector<std::byte>& command) {
+    const client::Reply reply = context.submit_and_wait(0, command);
+    int32_t result = 1;  // not a VkResult a command returns here
+    if (reply.frame.payload.size() >= 16) std::memcpy(&result, reply.frame.payload.data() + 8, sizeof(result));
+    return result;
+}
+
+int32_t allocate(client::Context& context, uint64_t device, uint64_t memory_id, uint64_t bytes) {
+    VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    info.allocationSize = bytes;
+    info.memoryTypeIndex = 0;
+    VkDeviceMemory memory = testing::handle<VkDeviceMemory>(memory_id);
+    testing::VenusScript s;
+    s("vkAllocateMemory", testing::kWantsReply, device, testing::ptr(&info), 0, testing::ptr(&memory));
+    return result_of(context, s.commands.front());
+}
+
+}  // namespace
+
+// Device memory no blob backs (what a device-local type gets; a raw client
+// can ask for it on any device) counts against --max-device-memory-bytes
+// per client, across its contexts; freeing gives it back.
+TEST_CASE("device memory outside blobs is held to the client's budget") {
+    ServerProcess server(ServerProcess::Config{.extra_args = {"--max-device-memory-bytes", "16777216"}});
+    auto connection = connect_to(server.address());
+    client::Context context(*connection, fb::CapsetType::Venus, 1);
+    constexpr uint64_t kInstance = 1, kPhysical = 2, kDevice = 3;
+    REQUIRE(result_of(context, testing::create_instance_stream(kInstance)) == VK_SUCCESS);
+    testing::VenusScript setup;
+    testing::create_device(setup, kInstance, kPhysical, kDevice);
+    for (const auto& command : setup.commands) REQUIRE(result_of(context, command) == VK_SUCCESS);
+
+    CHECK(allocate(context, kDevice, 0x100, 12 << 20) == VK_SUCCESS);
+    CHECK(allocate(context, kDevice, 0x101, 8 << 20) == VK_ERROR_OUT_OF_DEVICE_MEMORY);
+    CHECK(allocate(context, kDevice, 0x102, 4 << 20) == VK_SUCCESS);
+    CHECK(allocate(context, kDevice, 0x103, 1ull << 40) == VK_ERROR_OUT_OF_DEVICE_MEMORY);
+    testing::VenusScript free_first;
+    free_first("vkFreeMemory", 0, kDevice, 0x100, 0);
+    context.submit(0, free_first.commands.front());
+    CHECK(allocate(context, kDevice, 0x104, 8 << 20) == VK_SUCCESS);
+    connection->ping();
+    CHECK_FALSE(connection->context_lost_reason(context.id()).has_value());
+    CHECK(server.running());
+    // The refusal is explained where the operator looks.
+    CHECK(server.log().find("--max-device-memory-bytes") != std::string::npos);
 }
