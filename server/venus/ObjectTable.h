@@ -24,6 +24,12 @@ public:
     void erase_children(uint64_t id);
     // The id of a host handle (replies that return handles); 0 if unknown.
     uint64_t id_of(uint16_t type, uint64_t host) const;
+    // Calls fn(id, host, parent) for every object of `type`.
+    template <typename Fn>
+    void for_each(uint16_t type, Fn fn) const {
+        for (const auto& [id, entry] : objects_)
+            if (entry.type == type) fn(id, entry.host, entry.parent);
+    }
     size_t size() const { return objects_.size(); }
 
 private:

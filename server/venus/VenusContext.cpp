@@ -1,6 +1,7 @@
 #include "server/venus/VenusContext.h"
 
 #include <cstring>
+#include <string_view>
 
 #include "server/venus/CommandCall.h"
 #include "wire/Log.h"
@@ -45,13 +46,50 @@ VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<Vulkan
 VenusContext::~VenusContext() {
     profile_.report(ctx_id_);
     for (const auto& [memory, bytes] : charged_memory_) host_io_.release_device_memory(bytes);
-    // Host objects die with the host instance the client created; the
-    // driver frees what the client did not (a dead client cannot).
+    release_left_devices();
+    // The other host objects die with the host instance the client created:
+    // the driver frees what the client did not (a dead client cannot).
     if (instance_) {
         auto destroy = reinterpret_cast<PFN_vkDestroyInstance>(
             vkGetInstanceProcAddr(instance_, "vkDestroyInstance"));
         destroy(instance_, nullptr);
     }
+}
+
+namespace {
+
+uint16_t handle_type_named(std::string_view name) {
+    for (uint32_t i = 0; i < vv::handle_type_count(); ++i)
+        if (name == vv::handle_types()[i].name) return static_cast<uint16_t>(i);
+    return UINT16_MAX;
+}
+
+}  // namespace
+
+// Devices a client left behind (it was killed, or forgot): destroying the
+// instance does not free them on lavapipe, whose queue thread and memory
+// then stay for the life of the process: one thread and ~2 MB per killed
+// client with --no-fork. Wait for their work, free their memory, destroy them.
+void VenusContext::release_left_devices() {
+    if (!instance_) return;
+    static const uint16_t device_type = handle_type_named("VkDevice");
+    static const uint16_t memory_type = handle_type_named("VkDeviceMemory");
+    auto get_device_proc = reinterpret_cast<PFN_vkGetDeviceProcAddr>(
+        vkGetInstanceProcAddr(instance_, "vkGetDeviceProcAddr"));
+    objects_.for_each(device_type, [&](uint64_t device_id, uint64_t device_host, uint64_t) {
+        const auto device = reinterpret_cast<VkDevice>(device_host);
+        auto wait_idle = reinterpret_cast<PFN_vkDeviceWaitIdle>(get_device_proc(device, "vkDeviceWaitIdle"));
+        auto free_memory = reinterpret_cast<PFN_vkFreeMemory>(get_device_proc(device, "vkFreeMemory"));
+        auto destroy = reinterpret_cast<PFN_vkDestroyDevice>(get_device_proc(device, "vkDestroyDevice"));
+        if (wait_idle) wait_idle(device);
+        if (free_memory)
+            objects_.for_each(memory_type, [&](uint64_t, uint64_t memory_host, uint64_t parent) {
+                if (parent == device_id) free_memory(device, reinterpret_cast<VkDeviceMemory>(memory_host), nullptr);
+            });
+        if (destroy) destroy(device, nullptr);
+        RS_DEBUG("context %u: destroyed device %llu, which the client left", ctx_id_,
+                 static_cast<unsigned long long>(device_id));
+    });
 }
 
 bool VenusContext::resolve(uint16_t type, uint64_t id, uint64_t& host) {

@@ -90,6 +90,7 @@ private:
     Status reset_descriptor_pool(Call& call);
     Status allocate_memory(Call& call);
     Status free_memory(Call& call);
+    void release_left_devices();
     Status allocate_device_memory(Call& call);
     Status import_blob(std::span<const std::byte> body);
     // VenusMemory.cpp: blobs as host memory, imported or mirrored.

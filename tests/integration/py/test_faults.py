@@ -5,7 +5,8 @@ the same for GL programs in glFinish and in eglSwapBuffers (GL_CONTEXT_LOST
 and EGL_CONTEXT_LOST within 2 s, glGetGraphicsResetStatus says so),
 many concurrent Vulkan clients over Unix and TCP (all results correct), and
 one client over its blob budget (refused with a clear error, the others
-unaffected). usage: test_faults.py BUILD_DIR"""
+unaffected), and clients killed with work outstanding leave no host threads
+or memory behind in a --no-fork server. usage: test_faults.py BUILD_DIR"""
 import os
 import signal
 import subprocess
@@ -61,6 +62,51 @@ def server_killed_while_waiting(build_dir, what='Vulkan'):
             raise SystemExit(f'expected the loss reported within 2 s:\n{out}\n{err}')
 
 
+def process_status(pid):
+    fields = {}
+    with open(f'/proc/{pid}/status') as f:
+        for line in f:
+            key, _, value = line.partition(':')
+            fields[key] = value.split()[0] if value.split() else ''
+    return int(fields['Threads']), int(fields['VmRSS'])
+
+
+def killed_clients_leave_nothing(build_dir):
+    """With --no-fork one process serves everyone: Vulkan clients SIGKILLed
+    with a device and work outstanding must not leave host threads or memory
+    behind (lavapipe's device queue thread outlived its instance before)."""
+    with harness.server(build_dir, ['--no-fork']) as server:
+        env = server.client_env()
+        program = os.path.join(build_dir, 'tests/vulkan/compute_test')
+        shader = os.path.join(build_dir, 'tests/vulkan/compute.spv')
+        subprocess.run([program, shader, '65536'], env=env, check=True, timeout=120, stdout=subprocess.DEVNULL)
+        threads, rss = process_status(server.process.pid)
+        for _ in range(5):
+            victim = subprocess.Popen([os.path.join(build_dir, 'tests/vulkan/wait_forever')], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            line = ' '
+            while line and 'waiting' not in line:
+                line = victim.stdout.readline()
+            if not line:
+                victim.kill()
+                raise SystemExit('wait_forever did not start')
+            victim.kill()
+            victim.wait()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            after_threads, after_rss = process_status(server.process.pid)
+            if after_threads == threads:
+                break
+            time.sleep(0.1)
+        print(f'5 clients killed (--no-fork): threads {threads} -> {after_threads}, '
+              f'RSS {rss} -> {after_rss} KiB')
+        # A sanitized server keeps freed memory in quarantine: there only the
+        # threads tell (each leaked device kept one).
+        sanitized = 'libasan' in os.environ.get('LD_PRELOAD', '')
+        if after_threads != threads or (not sanitized and after_rss - rss > 5 * 1024):
+            raise SystemExit('killed clients left threads or memory behind in the server')
+
+
 def run_many(build_dir, server, count, address=None, elements='65536'):
     env = server.client_env()
     if address:
@@ -113,6 +159,7 @@ def over_budget(build_dir):
 def main():
     build_dir = os.path.abspath(sys.argv[1])
     server_killed_while_waiting(build_dir)
+    killed_clients_leave_nothing(build_dir)
     server_killed_while_waiting(build_dir, 'finish')
     with harness.xvfb() as display:
         os.environ['DISPLAY'] = display
