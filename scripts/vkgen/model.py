@@ -130,7 +130,9 @@ def _field(registry, member, members, structs_ok, is_param):
         if scalar:
             return Field(member.name, 'Scalar', elem_size=scalar, fixed_count=fixed)
         if type_name in registry.handles:
-            return Field(member.name, 'Handle', type_name=type_name, fixed_count=fixed)
+            # Null is allowed where vk.xml says so, or leaves it to other members.
+            return Field(member.name, 'Handle', type_name=type_name, fixed_count=fixed,
+                         optional=member.optional or member.no_auto_validity)
         if type_name in registry.structs:
             structs_ok(type_name)
             return Field(member.name, 'Struct', type_name=type_name, fixed_count=fixed)

@@ -29,6 +29,7 @@ class Member:
     bitfield: bool
     values: str | None   # sType value for the sType member
     stride: str | None = None  # array elements lie this member's value apart (vk.xml stride=)
+    no_auto_validity: bool = False  # vk.xml noautovalidity: validity depends on other members
 
 
 @dataclass
@@ -116,6 +117,7 @@ def _parse_member(element, constants):
         bitfield=':' in tail,
         values=element.get('values'),
         stride=element.get('stride'),
+        no_auto_validity=element.get('noautovalidity') == 'true',
     )
 
 

@@ -131,3 +131,32 @@ TEST_CASE("device memory outside blobs is held to the client's budget") {
     // The refusal is explained where the operator looks.
     CHECK(server.log().find("--max-device-memory-bytes") != std::string::npos);
 }
+
+// A null handle where the API requires one never reaches the host driver
+// (lavapipe read through a null vkBindBufferMemory memory: found by
+// fuzz_venus): the context ends with a message naming it; the same
+// connection goes on with a new context.
+TEST_CASE("a null handle the API requires ends the context, not the server") {
+    ServerProcess server;
+    auto connection = connect_to(server.address());
+    constexpr uint64_t kInstance = 1, kPhysical = 2, kDevice = 3, kBuffer = 4;
+    {
+        client::Context context(*connection, fb::CapsetType::Venus, 1);
+        REQUIRE(result_of(context, testing::create_instance_stream(kInstance)) == VK_SUCCESS);
+        testing::VenusScript s;
+        testing::create_device(s, kInstance, kPhysical, kDevice);
+        VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+        info.size = 4096;
+        info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+        VkBuffer buffer = testing::handle<VkBuffer>(kBuffer);
+        s("vkCreateBuffer", testing::kWantsReply, kDevice, testing::ptr(&info), 0, testing::ptr(&buffer));
+        for (const auto& command : s.commands) REQUIRE(result_of(context, command) == VK_SUCCESS);
+        testing::VenusScript bind;
+        bind("vkBindBufferMemory", testing::kWantsReply, kDevice, kBuffer, 0, 0);
+        CHECK_THROWS_WITH_AS(context.submit_and_wait(0, bind.commands.front()),
+                             doctest::Contains("null VkDeviceMemory"), client::RemoteError);
+    }
+    client::Context fresh(*connection, fb::CapsetType::Venus, 1);
+    CHECK(result_of(fresh, testing::create_instance_stream(kInstance)) == VK_SUCCESS);
+    CHECK(server.running());
+}

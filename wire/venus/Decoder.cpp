@@ -1,6 +1,7 @@
 #include "wire/venus/Decoder.h"
 
 #include <cstring>
+#include <string_view>
 
 #include "wire/venus/FieldAccess.h"
 #include "wire/venus/FlatLayout.h"
@@ -35,8 +36,17 @@ void* Decoder::allocate(uint64_t count, uint64_t size, size_t align) {
     return memory;
 }
 
+// Required handles are enforced for commands that run now, not for those a
+// command buffer records: drivers (Zink) record nulls that vk.xml of this
+// age calls invalid and lavapipe accepts; a null reaching a command that
+// runs now is what crashed it (vkBindBufferMemory).
+bool Decoder::requires_handles(const CommandType& command) {
+    return std::string_view(command.name).substr(0, 5) != "vkCmd";
+}
+
 bool Decoder::command_params(const CommandType& command, uint64_t* slots) {
     auto* base = reinterpret_cast<std::byte*>(slots);
+    required_handles_ = requires_handles(command);
     for (uint16_t i = 0; i < command.param_count; ++i) {
         const Field& param = command.params[i];
         const bool shape_only = (param.flags & kOutput) != 0 &&
@@ -59,6 +69,7 @@ bool Decoder::flat_params(const CommandType& command, const FlatLayout& flat, ui
         return fail(std::string(command.name) + ": body of " + std::to_string(remaining()) +
                     " bytes, expected " + std::to_string(flat.body_size));
     const std::byte* at = data_.data() + position_;
+    required_handles_ = requires_handles(command);
     for (uint8_t i = 0; i < flat.count; ++i) {
         const FlatParam& param = flat.params[i];
         if (param.ignored) continue;
@@ -88,6 +99,11 @@ bool Decoder::handle(const Field& field, uint64_t id, uint64_t* out, bool creati
         return true;
     }
     if (id == 0) {
+        // A null the API does not allow would reach the host driver, which
+        // trusts valid usage; struct members are left alone: their validity
+        // often depends on other members.
+        if (is_param && required_handles_ && !(field.flags & kOptional))
+            return fail(std::string("a null ") + handle_types()[field.type].name + " where the API requires one");
         *out = 0;
         return true;
     }

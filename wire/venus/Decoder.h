@@ -79,6 +79,7 @@ private:
     bool pointer(const Field& field, const Field* fields, std::byte* base, bool is_param,
                  bool shape_only);
     bool handle(const Field& field, uint64_t id, uint64_t* out, bool creating, bool is_param);
+    static bool requires_handles(const CommandType& command);
     bool pnext(std::byte* base, const Field& field);
     bool string(const char*& out);
     void* allocate(uint64_t count, uint64_t size, size_t align);
@@ -90,6 +91,7 @@ private:
     std::vector<CreatedHandle> created_;
     std::vector<NamedHandle> named_;
     std::string error_;
+    bool required_handles_ = false;  // null handle parameters refused (see requires_handles)
     int depth_ = 0;
 };
 
