@@ -52,6 +52,9 @@ const std::unordered_map<uint32_t, VenusContext::Handler>& VenusContext::handler
         {idx::vkResetDescriptorPool, &VenusContext::reset_descriptor_pool},
         {idx::vkAllocateMemory, &VenusContext::allocate_memory},
         {idx::vkFreeMemory, &VenusContext::free_memory},
+        {idx::vkCreateShaderModule, &VenusContext::create_shader_module},
+        {idx::vkCreateComputePipelines, &VenusContext::create_compute_pipelines},
+        {idx::vkCreateGraphicsPipelines, &VenusContext::create_graphics_pipelines},
     };
     return table;
 }

@@ -86,6 +86,9 @@ private:
     Status create_instance(Call& call);
     Status enumerate_physical_devices(Call& call);
     Status create_device(Call& call);
+    Status create_shader_module(Call& call);
+    Status create_compute_pipelines(Call& call);
+    Status create_graphics_pipelines(Call& call);
     Status allocate_from_pool(Call& call);
     Status reset_descriptor_pool(Call& call);
     Status allocate_memory(Call& call);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <vulkan/vulkan.h>
 
+#include <cstdio>
 #include <cstring>
 #include <random>
 
@@ -158,5 +159,87 @@ TEST_CASE("a null handle the API requires ends the context, not the server") {
     }
     client::Context fresh(*connection, fb::CapsetType::Venus, 1);
     CHECK(result_of(fresh, testing::create_instance_stream(kInstance)) == VK_SUCCESS);
+    CHECK(server.running());
+}
+
+namespace {
+
+std::vector<uint32_t> read_spirv(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    std::vector<uint32_t> words;
+    if (!file) return words;
+    uint32_t word;
+    while (std::fread(&word, sizeof(word), 1, file) == 1) words.push_back(word);
+    std::fclose(file);
+    return words;
+}
+
+// A context with a device (ids 1-3), ready for the shader checks below.
+void make_device(client::Context& context) {
+    REQUIRE(result_of(context, testing::create_instance_stream(1)) == VK_SUCCESS);
+    testing::VenusScript s;
+    testing::create_device(s, 1, 2, 3);
+    for (const auto& command : s.commands) REQUIRE(result_of(context, command) == VK_SUCCESS);
+}
+
+std::string loss_of(client::Context& context, const std::vector<std::byte>& command) {
+    try {
+        context.submit_and_wait(0, command);
+    } catch (const client::RemoteError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+// SPIR-V and specialization data are checked before the host compiler sees
+// them (fuzz_venus found lavapipe's compiler crashing on a mutated compute
+// pipeline): invalid SPIR-V and a specialization constant past its data end
+// the context with the reason; valid ones go through.
+TEST_CASE("invalid SPIR-V and specialization data out of range end the context") {
+    ServerProcess server;
+    auto connection = connect_to(server.address());
+    const auto spirv = read_spirv(testing::build_dir() + "/tests/vulkan/compute.spv");
+    REQUIRE(spirv.size() > 5);
+
+    auto module_command = [](const std::vector<uint32_t>& code, uint64_t id) {
+        VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+        info.codeSize = code.size() * 4;
+        info.pCode = code.data();
+        VkShaderModule module = testing::handle<VkShaderModule>(id);
+        testing::VenusScript s;
+        s("vkCreateShaderModule", testing::kWantsReply, 3, testing::ptr(&info), 0, testing::ptr(&module));
+        return s.commands.front();
+    };
+    {
+        client::Context context(*connection, fb::CapsetType::Venus, 1);
+        make_device(context);
+        std::vector<uint32_t> broken = spirv;
+        for (size_t i = 5; i < broken.size(); i += 3) broken[i] ^= 0x5a5a5a5a;
+        CHECK(loss_of(context, module_command(broken, 10)).find("does not validate") != std::string::npos);
+    }
+    client::Context context(*connection, fb::CapsetType::Venus, 1);
+    make_device(context);
+    REQUIRE(result_of(context, module_command(spirv, 10)) == VK_SUCCESS);
+    VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    VkPipelineLayout layout = testing::handle<VkPipelineLayout>(11);
+    testing::VenusScript s;
+    s("vkCreatePipelineLayout", testing::kWantsReply, 3, testing::ptr(&layout_info), 0, testing::ptr(&layout));
+    REQUIRE(result_of(context, s.commands.front()) == VK_SUCCESS);
+    const VkSpecializationMapEntry entry{0, 8, 4};  // bytes [8, 12) of 4
+    const uint32_t data = 7;
+    VkSpecializationInfo specialization{1, &entry, sizeof(data), &data};
+    VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    info.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    info.stage.module = testing::handle<VkShaderModule>(10);
+    info.stage.pName = "main";
+    info.stage.pSpecializationInfo = &specialization;
+    info.layout = layout;
+    VkPipeline pipeline = testing::handle<VkPipeline>(12);
+    testing::VenusScript p;
+    p("vkCreateComputePipelines", testing::kWantsReply, 3, 0, 1, testing::ptr(&info), 0, testing::ptr(&pipeline));
+    CHECK(loss_of(context, p.commands.front()).find("reads past") != std::string::npos);
     CHECK(server.running());
 }
