@@ -1,16 +1,20 @@
 // A compute dispatch over a few MB: buffers in host-visible memory, written
-// and read back through mapped pointers, results checked on the CPU.
-// usage: compute_test SHADER.spv [ELEMENTS]
+// and read back through mapped pointers, results checked on the CPU. With
+// ROUNDS, the whole cycle (map, write, submit, wait, check, unmap) repeats
+// with new input each time: the load tests' busy client.
+// usage: compute_test SHADER.spv [ELEMENTS [ROUNDS]]
+#include <algorithm>
 #include <cstring>
 
 #include "VulkanApp.h"
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: compute_test SHADER.spv [ELEMENTS]\n");
+        std::fprintf(stderr, "usage: compute_test SHADER.spv [ELEMENTS [ROUNDS]]\n");
         return 2;
     }
     const uint32_t count = argc > 2 ? static_cast<uint32_t>(std::atoi(argv[2])) : (1u << 20);
+    const uint32_t rounds = argc > 3 ? static_cast<uint32_t>(std::max(std::atoi(argv[3]), 1)) : 1;
     const VkDeviceSize bytes = VkDeviceSize{count} * sizeof(uint32_t);
     VulkanApp app("compute_test", VK_QUEUE_COMPUTE_BIT);
     VkDevice device = app.device;
@@ -91,7 +95,7 @@ int main(int argc, char** argv) {
     VkCommandPool pool = app.command_pool();
     VkCommandBuffer commands = app.command_buffer(pool);
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    begin.flags = rounds == 1 ? VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT : 0;
     VK_CHECK(vkBeginCommandBuffer(commands, &begin));
     vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
     vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
@@ -110,6 +114,18 @@ int main(int argc, char** argv) {
     for (uint32_t i = 0; i < count; ++i)
         if (mapped[1][i] != mapped[0][i] * 3 + i && wrong++ < 5)
             std::fprintf(stderr, "element %u: %u, expected %u\n", i, mapped[1][i], mapped[0][i] * 3 + i);
+    for (uint32_t round = 1; round < rounds && !wrong; ++round) {
+        for (int i = 0; i < 2; ++i) {
+            vkUnmapMemory(device, memories[i]);
+            VK_CHECK(vkMapMemory(device, memories[i], 0, VK_WHOLE_SIZE, 0, reinterpret_cast<void**>(&mapped[i])));
+        }
+        for (uint32_t i = 0; i < count; ++i) mapped[0][i] = i * 2654435761u + round;
+        app.submit_and_wait(commands);
+        for (uint32_t i = 0; i < count; ++i)
+            if (mapped[1][i] != mapped[0][i] * 3 + i && wrong++ < 5)
+                std::fprintf(stderr, "round %u, element %u: %u, expected %u\n", round, i, mapped[1][i],
+                             mapped[0][i] * 3 + i);
+    }
 
     vkDestroyCommandPool(device, pool, nullptr);
     vkDestroyDescriptorPool(device, descriptor_pool, nullptr);
@@ -126,6 +142,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%u of %u results wrong\n", wrong, count);
         return 1;
     }
-    std::printf("compute: %u elements correct\n", count);
+    if (rounds > 1)
+        std::printf("compute: %u elements correct in each of %u rounds\n", count, rounds);
+    else
+        std::printf("compute: %u elements correct\n", count);
     return 0;
 }
