@@ -74,17 +74,31 @@ def process_status(pid):
     return int(fields['Threads']), int(fields['VmRSS'])
 
 
+def open_fds(pid):
+    return len(os.listdir(f'/proc/{pid}/fd'))
+
+
 def killed_clients_leave_nothing(build_dir):
     """With --no-fork one process serves everyone: Vulkan clients SIGKILLed
-    with a device and work outstanding must not leave host threads or memory
-    behind (lavapipe's device queue thread outlived its instance before)."""
+    at random points of a busy session (mid-message, mid-submit, mappings
+    live; seeded, so a failure replays) and in a wait with work outstanding
+    must not leave host threads, fds or memory behind (lavapipe's device
+    queue thread outlived its instance before)."""
+    import random
+    chance = random.Random(7)
     with harness.server(build_dir, ['--no-fork']) as server:
         env = server.client_env()
         program = os.path.join(build_dir, 'tests/vulkan/compute_test')
         shader = os.path.join(build_dir, 'tests/vulkan/compute.spv')
         subprocess.run([program, shader, '65536'], env=env, check=True, timeout=120, stdout=subprocess.DEVNULL)
         threads, rss = process_status(server.process.pid)
+        fds = open_fds(server.process.pid)
         for _ in range(5):
+            busy = subprocess.Popen([program, shader, '65536', '1000000'], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(chance.uniform(0.2, 1.0))
+            busy.kill()
+            busy.wait()
             victim = subprocess.Popen([os.path.join(build_dir, 'tests/vulkan/wait_forever')], env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             line = ' '
@@ -98,15 +112,16 @@ def killed_clients_leave_nothing(build_dir):
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             after_threads, after_rss = process_status(server.process.pid)
-            if after_threads == threads:
+            after_fds = open_fds(server.process.pid)
+            if after_threads == threads and after_fds == fds:
                 break
             time.sleep(0.1)
-        print(f'5 clients killed (--no-fork): threads {threads} -> {after_threads}, '
+        print(f'10 clients killed (--no-fork): threads {threads} -> {after_threads}, fds {fds} -> {after_fds}, '
               f'RSS {rss} -> {after_rss} KiB')
         # A sanitized server keeps freed memory in quarantine: there only the
-        # threads tell (each leaked device kept one).
-        if after_threads != threads or (not SANITIZED and after_rss - rss > 5 * 1024):
-            raise SystemExit('killed clients left threads or memory behind in the server')
+        # threads and fds tell (each leaked device kept a thread).
+        if after_threads != threads or after_fds != fds or (not SANITIZED and after_rss - rss > 8 * 1024):
+            raise SystemExit('killed clients left threads, fds or memory behind in the server')
 
 
 SANITIZED = 'libasan' in os.environ.get('LD_PRELOAD', '')

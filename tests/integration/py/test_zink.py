@@ -28,7 +28,9 @@ def glxinfo(env):
 
 def gears_fps(env):
     try:
-        result = subprocess.run(['glxgears'], env=env, capture_output=True, text=True, timeout=7)
+        # glxgears reports every 5 s; 12 s leaves room for a slow start
+        # (sanitized ICD, busy CI machine) before the first report.
+        result = subprocess.run(['glxgears'], env=env, capture_output=True, text=True, timeout=12)
         output = result.stdout
     except subprocess.TimeoutExpired as expired:
         output = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or '')
