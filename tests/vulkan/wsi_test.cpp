@@ -3,6 +3,8 @@
 // offered, acquire timeouts, a resized window, a headless surface. Only what
 // the specification guarantees is checked, so that any implementation passes
 // (run under Xvfb; $DISPLAY must be set).
+// usage: wsi_test [present-forever]   (the second: FIFO frames until a frame
+// fails, for the fault tests; exit 0 when that was VK_ERROR_DEVICE_LOST)
 #include <xcb/xcb.h>
 #include <vulkan/vulkan.h>
 #include <vulkan/vulkan_xcb.h>
@@ -637,7 +639,28 @@ void check_headless(const Context& ctx) {
 
 }  // namespace
 
-int main() {
+// Presents FIFO frames until one fails: the fault tests kill the server
+// meanwhile, and the failure must be VK_ERROR_DEVICE_LOST, soon.
+int present_forever(const Context& ctx, VkSurfaceKHR surface) {
+    Swapchain sc;
+    VK_CHECK(create_swapchain(ctx, surface, VK_PRESENT_MODE_FIFO_KHR, {320, 240}, VK_NULL_HANDLE, sc));
+    for (uint64_t frame = 0;; ++frame) {
+        const FrameResult result = draw_frame(sc);
+        if (!presented(result.acquire) || !presented(result.present)) {
+            std::printf("frame %llu: %s\n", static_cast<unsigned long long>(frame), frame_failure(result).c_str());
+            std::fflush(stdout);
+            const bool lost = result.acquire == VK_ERROR_DEVICE_LOST || result.present == VK_ERROR_DEVICE_LOST;
+            std::_Exit(lost ? 0 : 1);  // the device is gone: leave without touching it
+        }
+        if (frame == 0) {
+            std::printf("waiting\n");
+            std::fflush(stdout);
+        }
+    }
+}
+
+int main(int argc, char** argv) {
+    const bool forever = argc > 1 && std::string(argv[1]) == "present-forever";
     Window window(320, 240);
 
     uint32_t count = 0;
@@ -718,6 +741,7 @@ int main() {
     pool_info.queueFamilyIndex = ctx.family;
     VK_CHECK(vkCreateCommandPool(ctx.device, &pool_info, nullptr, &ctx.pool));
 
+    if (forever) return present_forever(ctx, surface);
     std::vector<VkPresentModeKHR> modes;
     check_surface_queries(ctx, surface, window, modes);
     for (VkPresentModeKHR mode :
