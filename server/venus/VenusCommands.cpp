@@ -28,18 +28,6 @@ std::vector<std::string> host_instance_extensions() {
     return names;
 }
 
-bool device_has_extension(VkInstance instance, VkPhysicalDevice device, const char* name) {
-    auto enumerate = reinterpret_cast<PFN_vkEnumerateDeviceExtensionProperties>(
-        vkGetInstanceProcAddr(instance, "vkEnumerateDeviceExtensionProperties"));
-    uint32_t count = 0;
-    enumerate(device, nullptr, &count, nullptr);
-    std::vector<VkExtensionProperties> properties(count);
-    enumerate(device, nullptr, &count, properties.data());
-    for (const auto& p : properties)
-        if (std::strcmp(p.extensionName, name) == 0) return true;
-    return false;
-}
-
 }  // namespace
 
 const std::unordered_map<uint32_t, VenusContext::Handler>& VenusContext::handlers() {

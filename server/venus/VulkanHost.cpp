@@ -39,14 +39,20 @@ VulkanHost::~VulkanHost() {
     if (instance_) vkDestroyInstance(instance_, nullptr);
 }
 
-bool VulkanHost::has_device_extension(const char* name) const {
+bool device_has_extension(VkInstance instance, VkPhysicalDevice device, const char* name) {
+    auto enumerate = reinterpret_cast<PFN_vkEnumerateDeviceExtensionProperties>(
+        vkGetInstanceProcAddr(instance, "vkEnumerateDeviceExtensionProperties"));
     uint32_t count = 0;
-    vkEnumerateDeviceExtensionProperties(physical_device_, nullptr, &count, nullptr);
-    std::vector<VkExtensionProperties> extensions(count);
-    vkEnumerateDeviceExtensionProperties(physical_device_, nullptr, &count, extensions.data());
-    for (const auto& extension : extensions)
-        if (std::strcmp(extension.extensionName, name) == 0) return true;
+    enumerate(device, nullptr, &count, nullptr);
+    std::vector<VkExtensionProperties> properties(count);
+    enumerate(device, nullptr, &count, properties.data());
+    for (const auto& p : properties)
+        if (std::strcmp(p.extensionName, name) == 0) return true;
     return false;
+}
+
+bool VulkanHost::has_device_extension(const char* name) const {
+    return device_has_extension(instance_, physical_device_, name);
 }
 
 }  // namespace rendersock::server::venus

@@ -10,6 +10,10 @@
 
 namespace rendersock::server::venus {
 
+// Whether `device` (of `instance`, which may be a client's host instance)
+// offers the device extension `name`.
+bool device_has_extension(VkInstance instance, VkPhysicalDevice device, const char* name);
+
 class VulkanHost {
 public:
     // Creates the instance and selects device `device_index`; on failure
