@@ -15,24 +15,6 @@
 namespace rendersock::server::drm {
 namespace {
 
-std::string fourcc_name(uint32_t format) {
-    char name[5] = {static_cast<char>(format & 0xff), static_cast<char>((format >> 8) & 0xff),
-                    static_cast<char>((format >> 16) & 0xff), static_cast<char>(format >> 24), 0};
-    for (char& c : name)
-        if (c && (c < 32 || c > 126)) c = '?';
-    char text[32];
-    std::snprintf(text, sizeof(text), "%s (0x%08x)", name, format);
-    return text;
-}
-
-uint32_t gbm_usage(uint32_t usage) {
-    uint32_t flags = 0;
-    if (usage & dw::kUsageScanout) flags |= GBM_BO_USE_SCANOUT;
-    if (usage & dw::kUsageRendering) flags |= GBM_BO_USE_RENDERING;
-    if (usage & dw::kUsageLinear) flags |= GBM_BO_USE_LINEAR;
-    return flags;
-}
-
 uint64_t dmabuf_size(int fd) {
     const off_t end = ::lseek(fd, 0, SEEK_END);
     ::lseek(fd, 0, SEEK_SET);
@@ -79,76 +61,26 @@ DrmContext::Answer DrmContext::create_buffer(const dw::DrmCreateBuffer& request)
         return Answer::fail(-ENOMEM, "buffer would exceed the client's budget of " +
                                          std::to_string(byte_budget_) + " bytes");
     Buffer buffer;
-    Answer answer = device_->gbm() ? create_gbm_buffer(request, buffer) : create_dumb_buffer(request, buffer);
-    if (answer.error) return answer;
+    std::string message;
+    const DrmAllocationRequest allocation{request.width, request.height, request.format, request.modifier,
+                                          request.usage};
+    if (int error = allocate_drm_buffer(*device_, allocation, buffer.memory, message))
+        return Answer::fail(error, message);
     buffer.info.id = request.id;
-    buffer.info.size = dmabuf_size(buffer.dmabuf.get());
+    buffer.info.allocator = static_cast<uint32_t>(buffer.memory.allocator);
+    buffer.info.modifier = buffer.memory.modifier;
+    buffer.info.stride = buffer.memory.stride;
+    buffer.info.offset = buffer.memory.offset;
+    buffer.info.size = dmabuf_size(buffer.memory.dmabuf.get());
     if (buffer.info.size == 0 || bytes_ + buffer.info.size > byte_budget_) {
         release(buffer);
         return Answer::fail(buffer.info.size ? -ENOMEM : -EIO,
                             buffer.info.size ? "buffer exceeds the client's budget" : "dma-buf has no size");
     }
     bytes_ += buffer.info.size;
-    answer = Answer::of(buffer.info);
+    Answer answer = Answer::of(buffer.info);
     buffers_.emplace(request.id, std::move(buffer));
     return answer;
-}
-
-DrmContext::Answer DrmContext::create_gbm_buffer(const dw::DrmCreateBuffer& request, Buffer& buffer) {
-    errno = 0;
-    if (request.modifier != DRM_FORMAT_MOD_INVALID)
-        buffer.bo = gbm_bo_create_with_modifiers2(device_->gbm(), request.width, request.height, request.format,
-                                                  &request.modifier, 1, gbm_usage(request.usage));
-    else
-        buffer.bo = gbm_bo_create(device_->gbm(), request.width, request.height, request.format,
-                                  gbm_usage(request.usage));
-    if (!buffer.bo)
-        return Answer::fail(errno ? -errno : -EINVAL,
-                            "libgbm could not create a " + std::to_string(request.width) + "x" +
-                                std::to_string(request.height) + " " + fourcc_name(request.format) +
-                                " buffer with these usage flags and modifier");
-    // gbm_bo_get_fd exports read-only (Mesa 22.3): clients could not write
-    // through their mapping. Export the handle ourselves, read-write.
-    buffer.handle = gbm_bo_get_handle(buffer.bo).u32;  // gbm owns it; kept to spot re-imports
-    int fd = -1;
-    if (drmPrimeHandleToFD(device_->fd(), buffer.handle, DRM_CLOEXEC | DRM_RDWR, &fd) != 0) {
-        const int error = -errno;
-        release(buffer);
-        return Answer::fail(error, std::string("PRIME export of a GBM buffer: ") + std::strerror(-error));
-    }
-    buffer.dmabuf.reset(fd);
-    buffer.info.allocator = static_cast<uint32_t>(dw::DrmAllocator::Gbm);
-    buffer.info.modifier = gbm_bo_get_modifier(buffer.bo);
-    buffer.info.stride = gbm_bo_get_stride_for_plane(buffer.bo, 0);
-    buffer.info.offset = gbm_bo_get_offset(buffer.bo, 0);
-    return {};
-}
-
-DrmContext::Answer DrmContext::create_dumb_buffer(const dw::DrmCreateBuffer& request, Buffer& buffer) {
-    const uint32_t bytes_per_pixel = dumb_bytes_per_pixel(request.format);
-    if (bytes_per_pixel == 0)
-        return Answer::fail(-EINVAL, "dumb buffers cannot hold " + fourcc_name(request.format));
-    if (request.modifier != DRM_FORMAT_MOD_INVALID && request.modifier != DRM_FORMAT_MOD_LINEAR)
-        return Answer::fail(-EINVAL, "dumb buffers are linear only");
-    drm_mode_create_dumb create{};
-    create.width = request.width;
-    create.height = request.height;
-    create.bpp = bytes_per_pixel * 8;
-    if (drmIoctl(device_->fd(), DRM_IOCTL_MODE_CREATE_DUMB, &create) != 0)
-        return Answer::fail(-errno, std::string("DRM_IOCTL_MODE_CREATE_DUMB: ") + std::strerror(errno));
-    buffer.handle = create.handle;
-    int fd = -1;
-    if (drmPrimeHandleToFD(device_->fd(), create.handle, DRM_CLOEXEC | DRM_RDWR, &fd) != 0) {
-        const int error = -errno;
-        release(buffer);
-        return Answer::fail(error, std::string("PRIME export of a dumb buffer: ") + std::strerror(-error));
-    }
-    buffer.dmabuf.reset(fd);
-    buffer.info.allocator = static_cast<uint32_t>(dw::DrmAllocator::Dumb);
-    buffer.info.modifier = DRM_FORMAT_MOD_LINEAR;
-    buffer.info.stride = create.pitch;
-    buffer.info.offset = 0;
-    return {};
 }
 
 DrmContext::Answer DrmContext::import_buffer(const dw::DrmImportBuffer& request, shm::UniqueFd dmabuf) {
@@ -158,7 +90,7 @@ DrmContext::Answer DrmContext::import_buffer(const dw::DrmImportBuffer& request,
         return Answer::fail(-errno, std::string("the fd is not a dma-buf this device can import: ") +
                                         std::strerror(errno));
     for (const auto& [id, held] : buffers_) {
-        if (held.handle == handle)
+        if (held.memory.handle == handle)
             // The kernel hands out one handle per buffer and file: a second
             // import would share (and later close) the first one's handle.
             return Answer::fail(-EEXIST, "this dma-buf is already buffer " + std::to_string(id));
@@ -174,8 +106,8 @@ DrmContext::Answer DrmContext::import_buffer(const dw::DrmImportBuffer& request,
         return Answer::fail(-ENOMEM, "import exceeds the client's budget");
     }
     Buffer buffer;
-    buffer.handle = handle;
-    buffer.dmabuf = std::move(dmabuf);
+    buffer.memory.handle = handle;
+    buffer.memory.dmabuf = std::move(dmabuf);
     buffer.info.id = request.id;
     buffer.info.allocator = static_cast<uint32_t>(dw::DrmAllocator::Imported);
     buffer.info.size = size;
@@ -197,14 +129,6 @@ DrmContext::Answer DrmContext::destroy_buffer(uint32_t id) {
 
 // Blobs made from the buffer keep their own dma-buf fds, so their memory
 // outlives this.
-void DrmContext::release(Buffer& buffer) {
-    if (buffer.bo)
-        gbm_bo_destroy(buffer.bo);
-    else if (buffer.handle)
-        drmCloseBufferHandle(device_->fd(), buffer.handle);
-    buffer.bo = nullptr;
-    buffer.handle = 0;
-    buffer.dmabuf.reset();
-}
+void DrmContext::release(Buffer& buffer) { release_drm_buffer(*device_, buffer.memory); }
 
 }  // namespace rendersock::server::drm

@@ -196,7 +196,7 @@ Status DrmContext::blob_memory(uint64_t object_id, uint64_t size, shm::UniqueFd&
         return Status::error(fb::ErrorCode::OutOfRange,
                              "blob of " + std::to_string(size) + " bytes over DRM buffer " +
                                  std::to_string(object_id) + " of " + std::to_string(it->second.info.size));
-    fd.reset(::dup(it->second.dmabuf.get()));
+    fd.reset(::dup(it->second.memory.dmabuf.get()));
     if (!fd) return Status::error(fb::ErrorCode::HostFailure, std::string("dup: ") + std::strerror(errno));
     return Status::ok();
 }

@@ -15,6 +15,7 @@
 
 #include "server/Context.h"
 #include "server/ContextRegistry.h"
+#include "server/drm/DrmAllocation.h"
 #include "server/drm/DrmDevice.h"
 
 namespace rendersock::server::drm {
@@ -55,9 +56,7 @@ public:
 
 private:
     struct Buffer {
-        gbm_bo* bo = nullptr;     // GBM buffers
-        uint32_t handle = 0;      // GEM handle (ours to close unless gbm owns it)
-        shm::UniqueFd dmabuf;
+        DrmAllocation memory;
         dw::DrmBufferAnswer info{};
     };
 
@@ -68,8 +67,6 @@ private:
     // Buffers (DrmBuffers.cpp).
     Answer query_formats();
     Answer create_buffer(const dw::DrmCreateBuffer& request);
-    Answer create_gbm_buffer(const dw::DrmCreateBuffer& request, Buffer& buffer);
-    Answer create_dumb_buffer(const dw::DrmCreateBuffer& request, Buffer& buffer);
     Answer import_buffer(const dw::DrmImportBuffer& request, shm::UniqueFd dmabuf);
     Answer destroy_buffer(uint32_t id);
     Answer check_new_buffer_id(uint32_t id) const;

@@ -44,10 +44,13 @@ std::vector<EGLint> image_attributes(const DmaBufLayout& layout, int fd) {
 }  // namespace
 
 Status VirglContext::accepts_dma_buf() const {
-    if (host_->imports_dma_buf()) return Status::ok();
-    return Status::error(fb::ErrorCode::Unsupported,
-                         "the host EGL (" + host_->vendor() + " " + host_->version() +
-                             ") lacks EGL_EXT_image_dma_buf_import, so a virgl context cannot use it");
+    if (!host_->imports_dma_buf())
+        return Status::error(fb::ErrorCode::Unsupported,
+                             "the host EGL (" + host_->vendor() + " " + host_->version() +
+                                 ") lacks EGL_EXT_image_dma_buf_import, so a virgl context cannot use it");
+    if (const auto& problem = host_->dma_buf_read_problem())
+        return Status::error(fb::ErrorCode::Unsupported, *problem);
+    return Status::ok();
 }
 
 Status VirglContext::image_from_blob(GlCall& call) {

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "server/virgl/DmaBufProbe.h"
 #include "wire/Log.h"
 
 namespace rendersock::server::virgl {
 
-std::shared_ptr<EglHost> EglHost::create(std::string& error) {
+std::shared_ptr<EglHost> EglHost::create(const std::string& dma_buf_node, std::string& error) {
     std::shared_ptr<EglHost> host(new EglHost());
+    host->dma_buf_node_ = dma_buf_node;
     if (!host->initialize(error)) return nullptr;
     return host;
 }
@@ -79,6 +81,15 @@ bool EglHost::initialize(std::string& error) {
         return false;
     }
     return true;
+}
+
+const std::optional<std::string>& EglHost::dma_buf_read_problem() {
+    if (!dma_buf_probed_ && !dma_buf_node_.empty() && !egl_configs_.empty()) {
+        dma_buf_read_problem_ = find_dma_buf_read_problem(display_, egl_configs_.front(), dma_buf_node_);
+        if (dma_buf_read_problem_) RS_WARN("%s", dma_buf_read_problem_->c_str());
+    }
+    dma_buf_probed_ = true;
+    return dma_buf_read_problem_;
 }
 
 EGLConfig EglHost::config(uint32_t id) const {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +20,8 @@ namespace rendersock::server::virgl {
 
 class EglHost {
 public:
-    static std::shared_ptr<EglHost> create(std::string& error);
+    // `dma_buf_node`: the render node DRM contexts allocate on (empty: none).
+    static std::shared_ptr<EglHost> create(const std::string& dma_buf_node, std::string& error);
     ~EglHost();
 
     EGLDisplay display() const { return display_; }
@@ -29,6 +31,9 @@ public:
     EGLConfig config(uint32_t id) const;
     // EGL_EXT_image_dma_buf_import: DRM buffers can be textures, no copy.
     bool imports_dma_buf() const { return imports_dma_buf_; }
+    // Why the import reads DRM buffers wrong here, if it does: probed once,
+    // at the first need (server/virgl/DmaBufProbe.h).
+    const std::optional<std::string>& dma_buf_read_problem();
     // Host entry points for the generated commands (resolved once).
     const GlFunctionTable& functions();
 
@@ -60,6 +65,9 @@ private:
     std::vector<EGLConfig> egl_configs_;
     std::string vendor_, version_;
     bool imports_dma_buf_ = false;
+    std::string dma_buf_node_;
+    bool dma_buf_probed_ = false;
+    std::optional<std::string> dma_buf_read_problem_;
     GlFunctionTable functions_;
     std::map<std::pair<const void*, uint32_t>, Surface> surfaces_;
     std::map<std::pair<const void*, uint32_t>, EGLContext> contexts_;

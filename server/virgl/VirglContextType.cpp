@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "server/ChildProbe.h"
+#include "server/drm/DrmDevice.h"
 #include "server/virgl/VirglContext.h"
 #include "wire/Log.h"
 
@@ -11,14 +12,19 @@ namespace rendersock::server::virgl {
 
 namespace gl = wire::gl;
 
-VirglContextType::VirglContextType(const Options& /*options*/) {}
+VirglContextType::VirglContextType(const Options& options) {
+    // DRM contexts allocate on this node (server/drm/DrmContextType.cpp);
+    // the dma-buf probe allocates there too.
+    std::string ignored;
+    dma_buf_node_ = options.render_node.empty() ? drm::DrmDevice::default_node(ignored) : options.render_node;
+}
 VirglContextType::~VirglContextType() = default;
 
 void VirglContextType::probe() {
     if (probed_) return;
     probed_ = true;
     std::string error;
-    host_ = EglHost::create(error);
+    host_ = EglHost::create(dma_buf_node_, error);
     if (!host_) {
         unavailable_ = error;
         return;
@@ -76,7 +82,7 @@ std::unique_ptr<Context> VirglContextType::create(const ContextCreateInfo& info,
     probe_if_needed();
     if (!host_ && prober_said_available_) {
         std::string error;
-        host_ = EglHost::create(error);
+        host_ = EglHost::create(dma_buf_node_, error);
         if (!host_) {
             status = Status::error(fb::ErrorCode::HostFailure, error);
             return nullptr;

@@ -34,6 +34,7 @@ private:
     bool prober_said_available_ = false;
     std::string unavailable_;
     std::shared_ptr<EglHost> host_;
+    std::string dma_buf_node_;
     std::vector<uint8_t> capset_;
 };
 
