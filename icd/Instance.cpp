@@ -118,6 +118,7 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateInstanceExtensionProperties(const char* 
         {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_SURFACE_SPEC_VERSION},
         {"VK_KHR_xcb_surface", 6},
         {"VK_KHR_xlib_surface", 6},
+        {"VK_KHR_wayland_surface", 6},
         {VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_SPEC_VERSION},
     };
     for (const auto& [name, version] : window_systems) {

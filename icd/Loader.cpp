@@ -58,6 +58,8 @@ const EntryPoint kHandWritten[] = {
     {"vkUpdateDescriptorSetWithTemplateKHR", reinterpret_cast<PFN_vkVoidFunction>(UpdateDescriptorSetWithTemplate), Level::Device},
     {"vkCreateXcbSurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateXcbSurfaceKHR), Level::Instance},
     {"vkCreateXlibSurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateXlibSurfaceKHR), Level::Instance},
+    {"vkCreateWaylandSurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateWaylandSurfaceKHR), Level::Instance},
+    {"vkGetPhysicalDeviceWaylandPresentationSupportKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceWaylandPresentationSupportKHR), Level::PhysicalDevice},
     {"vkCreateHeadlessSurfaceEXT", reinterpret_cast<PFN_vkVoidFunction>(wsi::CreateHeadlessSurfaceEXT), Level::Instance},
     {"vkDestroySurfaceKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::DestroySurfaceKHR), Level::Instance},
     {"vkGetPhysicalDeviceSurfaceSupportKHR", reinterpret_cast<PFN_vkVoidFunction>(wsi::GetPhysicalDeviceSurfaceSupportKHR), Level::PhysicalDevice},

@@ -1,12 +1,16 @@
 // Surface creation and the surface queries. Images are presented by copying
 // them into shared memory and putting the pixels on the window, so any
 // queue family that can copy presents, and the formats offered are the
-// 32-bit BGRA layouts an X server's depth-24/32 visuals take as they are.
+// 32-bit BGRA layouts an X server's depth-24/32 visuals and wl_shm's
+// XRGB8888 take as they are. A Wayland surface has no size of its own: the
+// swapchain's extent decides it (currentExtent 0xFFFFFFFF).
 #include "icd/wsi/Surface.h"
 
 #include <X11/Xlib-xcb.h>
 #include <vulkan/vulkan_xcb.h>
 #include <vulkan/vulkan_xlib.h>
+#include <wayland-client.h>
+#include <vulkan/vulkan_wayland.h>
 
 #include <algorithm>
 #include <iterator>
@@ -75,6 +79,16 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateXlibSurfaceKHR(VkInstance, const VkXlibSurf
     return VK_SUCCESS;
 }
 
+VKAPI_ATTR VkResult VKAPI_CALL CreateWaylandSurfaceKHR(VkInstance, const VkWaylandSurfaceCreateInfoKHR* info,
+                                                       const VkAllocationCallbacks*, VkSurfaceKHR* out) {
+    auto surface = std::make_unique<Surface>();
+    surface->kind = Surface::Kind::Wayland;
+    surface->display = info->display;
+    surface->surface = info->surface;
+    *out = publish(std::move(surface));
+    return VK_SUCCESS;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL CreateHeadlessSurfaceEXT(VkInstance, const VkHeadlessSurfaceCreateInfoEXT*,
                                                         const VkAllocationCallbacks*, VkSurfaceKHR* out) {
     auto surface = std::make_unique<Surface>();
@@ -95,6 +109,11 @@ VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceSurfaceSupportKHR(VkPhysicalDevi
 
 VKAPI_ATTR VkBool32 VKAPI_CALL GetPhysicalDeviceXcbPresentationSupportKHR(VkPhysicalDevice, uint32_t,
                                                                           xcb_connection_t*, xcb_visualid_t) {
+    return VK_TRUE;
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL GetPhysicalDeviceWaylandPresentationSupportKHR(VkPhysicalDevice, uint32_t,
+                                                                              wl_display*) {
     return VK_TRUE;
 }
 

@@ -57,7 +57,8 @@ VkResult Swapchain::create() {
         const auto& memory = memories.at(reinterpret_cast<uint64_t>(image.staging_memory));
         fds.push_back(memory->blob && memory->blob->is_shared() ? memory->blob->fd() : -1);
     }
-    output_ = WindowOutput::create(surface_, std::move(fds));
+    const bool fifo = info_.presentMode == VK_PRESENT_MODE_FIFO_KHR || info_.presentMode == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+    output_ = WindowOutput::create(surface_, std::move(fds), fifo);
     presenter_ = std::thread([this] { presenter_loop(); });
     return VK_SUCCESS;
 }
