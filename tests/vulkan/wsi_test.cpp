@@ -1,13 +1,21 @@
-// Window-system integration, as an ordinary application uses it: an xcb
-// window of its own, surface queries, swapchains in every present mode
-// offered, acquire timeouts, a resized window, a headless surface. Only what
-// the specification guarantees is checked, so that any implementation passes
-// (run under Xvfb; $DISPLAY must be set).
-// usage: wsi_test [present-forever]   (the second: FIFO frames until a frame
-// fails, for the fault tests; exit 0 when that was VK_ERROR_DEVICE_LOST)
+// Window-system integration, as an ordinary application uses it: a window
+// of its own (xcb under Xvfb, or with --wayland an xdg-shell toplevel on the
+// compositor at $WAYLAND_DISPLAY), surface queries, swapchains in every
+// present mode offered, acquire timeouts, a resized window (X) or a
+// swapchain recreated at another size (Wayland), a headless surface. Only
+// what the specification guarantees is checked, so that any implementation
+// passes.
+// usage: wsi_test [--wayland] [present-forever | show-pattern SECONDS]
+//   present-forever: FIFO frames until a frame fails, for the fault tests;
+//     exit 0 when that was VK_ERROR_DEVICE_LOST.
+//   show-pattern: presents kPatternWidth x kPatternHeight pixels of
+//     pattern_rgb() for SECONDS (printing "pattern presented" once it is on
+//     screen), for tests that read the compositor's screen.
 #include <xcb/xcb.h>
 #include <vulkan/vulkan.h>
 #include <vulkan/vulkan_xcb.h>
+#include <wayland-client.h>
+#include <vulkan/vulkan_wayland.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,15 +27,10 @@
 #include <thread>
 #include <vector>
 
-#define VK_CHECK(call)                                                              \
-    do {                                                                            \
-        VkResult result_ = (call);                                                  \
-        if (result_ != VK_SUCCESS) {                                                \
-            std::fprintf(stderr, "%s:%d: %s failed: %d\n", __FILE__, __LINE__, #call, \
-                         static_cast<int>(result_));                                \
-            std::exit(1);                                                           \
-        }                                                                           \
-    } while (0)
+#include <memory>
+
+#include "VulkanApp.h"
+#include "WaylandWindow.h"
 
 namespace {
 
@@ -82,11 +85,11 @@ bool presented(VkResult result) { return result == VK_SUCCESS || result == VK_SU
 // keeps a broken implementation from hanging the test.
 constexpr uint64_t kAcquireTimeout = 10'000'000'000ull;
 
-struct Window {
+struct XcbWindow {
     xcb_connection_t* connection = nullptr;
     xcb_window_t window = 0;
 
-    Window(uint16_t width, uint16_t height) {
+    XcbWindow(uint16_t width, uint16_t height) {
         connection = xcb_connect(nullptr, nullptr);
         if (!connection || xcb_connection_has_error(connection)) {
             std::fprintf(stderr, "cannot connect to the X server ($DISPLAY=%s)\n",
@@ -101,7 +104,7 @@ struct Window {
         xcb_map_window(connection, window);
         sync();
     }
-    ~Window() {
+    ~XcbWindow() {
         xcb_destroy_window(connection, window);
         xcb_flush(connection);
         xcb_disconnect(connection);
@@ -122,6 +125,40 @@ struct Window {
         }
         return extent;
     }
+};
+
+// The window the checks draw in: X or Wayland.
+struct Window {
+    std::unique_ptr<XcbWindow> x;
+    std::unique_ptr<WaylandWindow> wayland;
+
+    explicit Window(bool use_wayland) {
+        if (use_wayland)
+            wayland = std::make_unique<WaylandWindow>();
+        else
+            x = std::make_unique<XcbWindow>(320, 240);
+    }
+    const char* surface_extension() const {
+        return wayland ? VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME : VK_KHR_XCB_SURFACE_EXTENSION_NAME;
+    }
+    VkSurfaceKHR create_surface(VkInstance instance) const {
+        VkSurfaceKHR surface = VK_NULL_HANDLE;
+        if (wayland) {
+            VkWaylandSurfaceCreateInfoKHR info{VK_STRUCTURE_TYPE_WAYLAND_SURFACE_CREATE_INFO_KHR};
+            info.display = wayland->display();
+            info.surface = wayland->surface();
+            VK_CHECK(vkCreateWaylandSurfaceKHR(instance, &info, nullptr, &surface));
+        } else {
+            VkXcbSurfaceCreateInfoKHR info{VK_STRUCTURE_TYPE_XCB_SURFACE_CREATE_INFO_KHR};
+            info.connection = x->connection;
+            info.window = x->window;
+            VK_CHECK(vkCreateXcbSurfaceKHR(instance, &info, nullptr, &surface));
+        }
+        return surface;
+    }
+    // A Wayland surface has no size of its own: the swapchain gives it one.
+    bool has_size() const { return x != nullptr; }
+    VkExtent2D size() const { return x ? x->size() : VkExtent2D{0xFFFFFFFFu, 0xFFFFFFFFu}; }
 };
 
 bool has_extension(const std::vector<VkExtensionProperties>& list, const char* name) {
@@ -379,7 +416,9 @@ void check_surface_queries(const Context& ctx, VkSurfaceKHR surface, const Windo
     std::snprintf(detail, sizeof(detail), "currentExtent %ux%u, window %ux%u", caps.currentExtent.width,
                   caps.currentExtent.height, size.width, size.height);
     check(caps.currentExtent.width == size.width && caps.currentExtent.height == size.height,
-          "surface: currentExtent equals the window size", detail);
+          window.has_size() ? "surface: currentExtent equals the window size"
+                            : "surface: currentExtent is 0xFFFFFFFF (Wayland: the swapchain decides)",
+          detail);
     std::snprintf(detail, sizeof(detail), "minImageCount %u, maxImageCount %u", caps.minImageCount,
                   caps.maxImageCount);
     check(caps.minImageCount >= 1 && (caps.maxImageCount == 0 || caps.maxImageCount >= caps.minImageCount),
@@ -540,6 +579,22 @@ void check_acquire_timeouts(const Context& ctx, VkSurfaceKHR surface) {
     sc.destroy();
 }
 
+// A new swapchain of the new size replaces `sc`.
+void resize_swapchain(const Context& ctx, VkSurfaceKHR surface, Swapchain& sc, VkExtent2D extent) {
+    Swapchain next;
+    const VkResult created = create_swapchain(ctx, surface, VK_PRESENT_MODE_FIFO_KHR, extent, sc.handle, next);
+    sc.destroy();
+    if (!check(created == VK_SUCCESS, "resize: recreate with oldSwapchain", describe(created))) return;
+    char detail[64];
+    std::snprintf(detail, sizeof(detail), "%ux%u", next.extent.width, next.extent.height);
+    check(next.extent.width == extent.width && next.extent.height == extent.height,
+          "resize: new swapchain has the new extent", detail);
+    FrameResult last;
+    const uint32_t good = draw_frames(next, 5, last);
+    check(good == 5, "resize: 5 frames on the new swapchain", good == 5 ? "" : frame_failure(last));
+    next.destroy();
+}
+
 void check_resize(const Context& ctx, VkSurfaceKHR surface, const Window& window) {
     Swapchain sc;
     VkResult created = create_swapchain(ctx, surface, VK_PRESENT_MODE_FIFO_KHR, {320, 240}, VK_NULL_HANDLE, sc);
@@ -549,10 +604,16 @@ void check_resize(const Context& ctx, VkSurfaceKHR surface, const Window& window
     check(good == 3, "resize: 3 frames before the resize", good == 3 ? "" : frame_failure(last));
 
     constexpr uint16_t kWidth = 200, kHeight = 150;
-    window.resize(kWidth, kHeight);
+    char detail[200];
+    if (!window.x) {
+        // Wayland: the application resizes by making a swapchain of another size.
+        std::printf("resize: a Wayland surface has no size of its own; the swapchain is recreated at 200x150\n");
+        resize_swapchain(ctx, surface, sc, {kWidth, kHeight});
+        return;
+    }
+    window.x->resize(kWidth, kHeight);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const VkSurfaceCapabilitiesKHR caps = capabilities(ctx, surface);
-    char detail[200];
     std::snprintf(detail, sizeof(detail), "currentExtent %ux%u", caps.currentExtent.width, caps.currentExtent.height);
     check(caps.currentExtent.width == kWidth && caps.currentExtent.height == kHeight,
           "resize: currentExtent reports 200x150", detail);
@@ -592,17 +653,7 @@ void check_resize(const Context& ctx, VkSurfaceKHR surface, const Window& window
         std::snprintf(detail, sizeof(detail), "frame %u: %s", frames, frame_failure(last).c_str());
     check(!failed, "resize: old swapchain reports OUT_OF_DATE/SUBOPTIMAL or keeps presenting", detail);
 
-    // A new swapchain of the new size replaces it.
-    Swapchain next;
-    created = create_swapchain(ctx, surface, VK_PRESENT_MODE_FIFO_KHR, {kWidth, kHeight}, sc.handle, next);
-    sc.destroy();
-    if (!check(created == VK_SUCCESS, "resize: recreate with oldSwapchain", describe(created))) return;
-    std::snprintf(detail, sizeof(detail), "%ux%u", next.extent.width, next.extent.height);
-    check(next.extent.width == kWidth && next.extent.height == kHeight, "resize: new swapchain has the new extent",
-          detail);
-    good = draw_frames(next, 5, last);
-    check(good == 5, "resize: 5 frames on the new swapchain", good == 5 ? "" : frame_failure(last));
-    next.destroy();
+    resize_swapchain(ctx, surface, sc, {kWidth, kHeight});
 }
 
 void check_headless(const Context& ctx) {
@@ -659,21 +710,135 @@ int present_forever(const Context& ctx, VkSurfaceKHR surface) {
     }
 }
 
+constexpr uint32_t kPatternWidth = 160;
+constexpr uint32_t kPatternHeight = 96;
+
+// Test scripts compute the same (tests/integration/py/test_wayland.py).
+void pattern_rgb(uint32_t x, uint32_t y, uint8_t rgb[3]) {
+    rgb[0] = static_cast<uint8_t>(x * 7 + y * 3);
+    rgb[1] = static_cast<uint8_t>(x * 3 + y * 5 + 64);
+    rgb[2] = static_cast<uint8_t>((x ^ y) * 2 + 17);
+}
+
+void record_pattern_copy(VkCommandBuffer commands, VkBuffer pattern, VkImage image) {
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK_CHECK(vkBeginCommandBuffer(commands, &begin));
+    VkImageMemoryBarrier to_copy = layout_barrier(image, VK_IMAGE_LAYOUT_UNDEFINED,
+                                                  VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT);
+    vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0,
+                         nullptr, 1, &to_copy);
+    VkBufferImageCopy region{};
+    region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    region.imageExtent = {kPatternWidth, kPatternHeight, 1};
+    vkCmdCopyBufferToImage(commands, pattern, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+    VkImageMemoryBarrier to_present = layout_barrier(image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                                     VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_ACCESS_TRANSFER_WRITE_BIT, 0);
+    vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
+                         nullptr, 0, nullptr, 1, &to_present);
+    VK_CHECK(vkEndCommandBuffer(commands));
+}
+
+// Presents the pattern (B8G8R8A8_UNORM, copied from a host buffer) in FIFO
+// frames for `seconds`.
+int show_pattern(const Context& ctx, VkSurfaceKHR surface, double seconds) {
+    Swapchain sc;
+    VK_CHECK(create_swapchain(ctx, surface, VK_PRESENT_MODE_FIFO_KHR, {kPatternWidth, kPatternHeight},
+                              VK_NULL_HANDLE, sc));
+    if (sc.extent.width != kPatternWidth || sc.extent.height != kPatternHeight ||
+        sc.format != VK_FORMAT_B8G8R8A8_UNORM) {
+        std::fprintf(stderr, "show-pattern needs a %ux%u B8G8R8A8_UNORM swapchain (got %ux%u, format %d)\n",
+                     kPatternWidth, kPatternHeight, sc.extent.width, sc.extent.height, static_cast<int>(sc.format));
+        return 1;
+    }
+    VkBufferCreateInfo buffer_info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    buffer_info.size = VkDeviceSize{kPatternWidth} * kPatternHeight * 4;
+    buffer_info.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
+    VkBuffer pattern;
+    VK_CHECK(vkCreateBuffer(ctx.device, &buffer_info, nullptr, &pattern));
+    VkMemoryRequirements requirements;
+    vkGetBufferMemoryRequirements(ctx.device, pattern, &requirements);
+    VkPhysicalDeviceMemoryProperties memory_properties;
+    vkGetPhysicalDeviceMemoryProperties(ctx.physical, &memory_properties);
+    VkDeviceMemory memory = vk_helpers::allocate(
+        ctx.device, memory_properties, requirements,
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    VK_CHECK(vkBindBufferMemory(ctx.device, pattern, memory, 0));
+    void* mapped = nullptr;
+    VK_CHECK(vkMapMemory(ctx.device, memory, 0, VK_WHOLE_SIZE, 0, &mapped));
+    auto* bgra = static_cast<uint8_t*>(mapped);
+    for (uint32_t y = 0; y < kPatternHeight; ++y)
+        for (uint32_t x = 0; x < kPatternWidth; ++x) {
+            uint8_t rgb[3];
+            pattern_rgb(x, y, rgb);
+            uint8_t* pixel = bgra + (size_t{y} * kPatternWidth + x) * 4;
+            pixel[0] = rgb[2];
+            pixel[1] = rgb[1];
+            pixel[2] = rgb[0];
+            pixel[3] = 255;
+        }
+    const auto start = Clock::now();
+    for (uint64_t frame = 0; std::chrono::duration<double>(Clock::now() - start).count() < seconds; ++frame) {
+        const uint32_t slot = static_cast<uint32_t>(frame % Swapchain::kFramesInFlight);
+        VK_CHECK(vkWaitForFences(ctx.device, 1, &sc.in_flight[slot], VK_TRUE, UINT64_MAX));
+        uint32_t index = 0;
+        VK_CHECK(vkAcquireNextImageKHR(ctx.device, sc.handle, kAcquireTimeout, sc.acquired[slot], VK_NULL_HANDLE,
+                                       &index));
+        VK_CHECK(vkResetFences(ctx.device, 1, &sc.in_flight[slot]));
+        VK_CHECK(vkResetCommandBuffer(sc.commands[slot], 0));
+        record_pattern_copy(sc.commands[slot], pattern, sc.images[index]);
+        const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_TRANSFER_BIT;
+        VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+        submit.waitSemaphoreCount = 1;
+        submit.pWaitSemaphores = &sc.acquired[slot];
+        submit.pWaitDstStageMask = &wait_stage;
+        submit.commandBufferCount = 1;
+        submit.pCommandBuffers = &sc.commands[slot];
+        submit.signalSemaphoreCount = 1;
+        submit.pSignalSemaphores = &sc.render_done[index];
+        VK_CHECK(vkQueueSubmit(ctx.queue, 1, &submit, sc.in_flight[slot]));
+        VkPresentInfoKHR present{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
+        present.waitSemaphoreCount = 1;
+        present.pWaitSemaphores = &sc.render_done[index];
+        present.swapchainCount = 1;
+        present.pSwapchains = &sc.handle;
+        present.pImageIndices = &index;
+        VK_CHECK(vkQueuePresentKHR(ctx.queue, &present));
+        if (frame == 3) {
+            std::printf("pattern presented\n");
+            std::fflush(stdout);
+        }
+    }
+    VK_CHECK(vkDeviceWaitIdle(ctx.device));
+    sc.destroy();
+    vkDestroyBuffer(ctx.device, pattern, nullptr);
+    vkFreeMemory(ctx.device, memory, nullptr);
+    return 0;
+}
+
 int main(int argc, char** argv) {
-    const bool forever = argc > 1 && std::string(argv[1]) == "present-forever";
-    Window window(320, 240);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const bool use_wayland = !args.empty() && args[0] == "--wayland";
+    if (use_wayland) args.erase(args.begin());
+    const bool forever = !args.empty() && args[0] == "present-forever";
+    const bool pattern = args.size() == 2 && args[0] == "show-pattern";
+    if ((!args.empty() && !forever && !pattern) || (forever && args.size() != 1)) {
+        std::fprintf(stderr, "usage: wsi_test [--wayland] [present-forever | show-pattern SECONDS]\n");
+        return 2;
+    }
+    Window window(use_wayland);
 
     uint32_t count = 0;
     VK_CHECK(vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr));
     std::vector<VkExtensionProperties> instance_extensions(count);
     VK_CHECK(vkEnumerateInstanceExtensionProperties(nullptr, &count, instance_extensions.data()));
     instance_extensions.resize(count);
-    for (const char* needed : {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_XCB_SURFACE_EXTENSION_NAME})
+    for (const char* needed : {VK_KHR_SURFACE_EXTENSION_NAME, window.surface_extension()})
         if (!check(has_extension(instance_extensions, needed), std::string("instance extension ") + needed))
             return 1;
     Context ctx;
     ctx.headless = has_extension(instance_extensions, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME);
-    std::vector<const char*> enabled = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_XCB_SURFACE_EXTENSION_NAME};
+    std::vector<const char*> enabled = {VK_KHR_SURFACE_EXTENSION_NAME, window.surface_extension()};
     if (ctx.headless) enabled.push_back(VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME);
 
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
@@ -695,11 +860,7 @@ int main(int argc, char** argv) {
     vkGetPhysicalDeviceProperties(ctx.physical, &properties);
     std::printf("device: %s\n", properties.deviceName);
 
-    VkXcbSurfaceCreateInfoKHR surface_info{VK_STRUCTURE_TYPE_XCB_SURFACE_CREATE_INFO_KHR};
-    surface_info.connection = window.connection;
-    surface_info.window = window.window;
-    VkSurfaceKHR surface = VK_NULL_HANDLE;
-    VK_CHECK(vkCreateXcbSurfaceKHR(ctx.instance, &surface_info, nullptr, &surface));
+    VkSurfaceKHR surface = window.create_surface(ctx.instance);
 
     // A queue family that clears images and presents to the window.
     vkGetPhysicalDeviceQueueFamilyProperties(ctx.physical, &count, nullptr);
@@ -742,6 +903,7 @@ int main(int argc, char** argv) {
     VK_CHECK(vkCreateCommandPool(ctx.device, &pool_info, nullptr, &ctx.pool));
 
     if (forever) return present_forever(ctx, surface);
+    if (pattern) return show_pattern(ctx, surface, std::atof(args[1].c_str()));
     std::vector<VkPresentModeKHR> modes;
     check_surface_queries(ctx, surface, window, modes);
     for (VkPresentModeKHR mode :

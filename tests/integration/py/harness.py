@@ -109,3 +109,49 @@ def xvfb(width=1024, height=768):
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def weston(width=640, height=480):
+    """A private headless Weston (pixman renderer, the desktop shell; --debug
+    offers the screenshooter) in a runtime folder of its own. Yields the
+    absolute path of its socket, which is what $WAYLAND_DISPLAY can name."""
+    with tempfile.TemporaryDirectory(prefix='rendersock-weston-') as folder:
+        os.chmod(folder, 0o700)
+        socket_path = os.path.join(folder, 'wayland-test')
+        log_path = os.path.join(folder, 'weston.log')
+        config_path = os.path.join(folder, 'weston.ini')
+        with open(config_path, 'w') as config:
+            # No fades or zooms: a window is on screen as drawn once mapped.
+            config.write('[shell]\nanimation=none\nstartup-animation=none\nclose-animation=none\n'
+                         'focus-animation=none\n')
+        with open(log_path, 'w') as log:
+            process = subprocess.Popen(
+                ['weston', f'--config={config_path}', '--backend=headless-backend.so', '--use-pixman',
+                 '--socket=wayland-test', '--idle-time=0', '--debug', f'--width={width}', f'--height={height}'],
+                stdout=log, stderr=log, env=dict(os.environ, XDG_RUNTIME_DIR=folder))
+        try:
+            deadline = time.time() + 20
+            while not os.path.exists(socket_path):
+                if process.poll() is not None or time.time() > deadline:
+                    raise RuntimeError('weston did not start:\n' + open(log_path).read())
+                time.sleep(0.02)
+            yield socket_path
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def screenshot(wayland_display, folder):
+    """The compositor's whole screen now, as a PNG path (weston-screenshooter
+    writes it into the folder it runs in)."""
+    before = set(os.listdir(folder))
+    subprocess.run(['weston-screenshooter'], cwd=folder, env=dict(os.environ, WAYLAND_DISPLAY=wayland_display),
+                   check=True, timeout=30, capture_output=True)
+    new = [name for name in os.listdir(folder) if name not in before and name.endswith('.png')]
+    if len(new) != 1:
+        raise RuntimeError(f'weston-screenshooter wrote {new}')
+    return os.path.join(folder, new[0])

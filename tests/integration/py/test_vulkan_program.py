@@ -3,9 +3,10 @@
 and requires both to succeed; with --compare-output the files they write
 must be byte-identical (differential testing).
 
-usage: test_vulkan_program.py BUILD_DIR [--tcp] [--validation] [--compare-output] [--server-arg FLAG] [--xvfb]
+usage: test_vulkan_program.py BUILD_DIR [--tcp] [--validation] [--compare-output] [--server-arg FLAG] [--xvfb | --weston]
                               -- PROGRAM ARGS...   (an argument {out} is replaced by an output path)
---xvfb starts a private X server and points both runs at it through $DISPLAY.
+--xvfb starts a private X server and points both runs at it through $DISPLAY;
+--weston a private headless Weston, through $WAYLAND_DISPLAY.
 """
 import argparse
 import contextlib
@@ -40,6 +41,8 @@ def main():
     parser.add_argument('--server-arg', action='append', default=[],
                         help='extra server flag (repeatable), e.g. --no-host-pointer-import')
     parser.add_argument('--xvfb', action='store_true', help='run both under a private Xvfb ($DISPLAY)')
+    parser.add_argument('--weston', action='store_true',
+                        help='run both on a private headless Weston ($WAYLAND_DISPLAY)')
     if '--' not in sys.argv:
         raise SystemExit(__doc__)
     split = sys.argv.index('--')
@@ -54,10 +57,13 @@ def main():
         address = f'tcp:127.0.0.1:{port}'
         server_args += ['--listen', address]
     x_server = harness.xvfb() if args.xvfb else contextlib.nullcontext()
-    with x_server as display, tempfile.TemporaryDirectory() as out_dir, \
+    compositor = harness.weston() if args.weston else contextlib.nullcontext()
+    with x_server as display, compositor as wayland_display, tempfile.TemporaryDirectory() as out_dir, \
             harness.server(build_dir, server_args) as server:
         if display:
             extra['DISPLAY'] = display
+        if wayland_display:
+            extra['WAYLAND_DISPLAY'] = wayland_display
         native_out = os.path.join(out_dir, 'native.out')
         forwarded_out = os.path.join(out_dir, 'forwarded.out')
         run([a.replace('{out}', native_out) for a in program],
