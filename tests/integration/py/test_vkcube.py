@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""vkcube (and vkcubepp) under Xvfb through rendersock's swapchain: the
+"""vkcube (and vkcubepp) under Xvfb, vkcube-wayland on a headless Weston,
+through rendersock's swapchain: the
 program runs its frames to the end, and frame N captured by our capture layer
 equals frame N of the same program on native lavapipe. The tolerance is
 stated here: every channel of every pixel may differ by at most TOLERANCE
@@ -43,12 +44,15 @@ def main():
     layer = {'VK_ADD_LAYER_PATH': os.path.join(build_dir, 'tests/layers'),
              'VK_INSTANCE_LAYERS': 'VK_LAYER_RENDERSOCK_frame_capture',
              'RENDERSOCK_CAPTURE_FRAME': str(captured)}
-    with tempfile.TemporaryDirectory() as out, harness.xvfb() as display, harness.server(build_dir) as server:
+    wayland = program.endswith('-wayland')
+    window_system = harness.weston() if wayland else harness.xvfb()
+    with tempfile.TemporaryDirectory() as out, window_system as display, harness.server(build_dir) as server:
+        layer['WAYLAND_DISPLAY' if wayland else 'DISPLAY'] = display
         native_ppm = os.path.join(out, 'native.ppm')
         forwarded_ppm = os.path.join(out, 'rendersock.ppm')
-        run(harness.native_env(server.folder, DISPLAY=display, RENDERSOCK_CAPTURE_FILE=native_ppm, **layer),
+        run(harness.native_env(server.folder, RENDERSOCK_CAPTURE_FILE=native_ppm, **layer),
             program, frames, 'native')
-        run(server.client_env(DISPLAY=display, RENDERSOCK_CAPTURE_FILE=forwarded_ppm, **layer),
+        run(server.client_env(RENDERSOCK_CAPTURE_FILE=forwarded_ppm, **layer),
             program, frames, 'rendersock')
         if 'lost' in server.log():
             raise SystemExit('the server lost a context:\n' + server.log())
