@@ -48,6 +48,7 @@ const EntryPoint kHandWritten[] = {
     RS_ENTRY(DeviceWaitIdle, Device),
     RS_ENTRY(WaitForFences, Device),
     RS_ENTRY(GetFenceStatus, Device),
+    RS_ENTRY(ResetFences, Device),
     RS_ENTRY(WaitSemaphores, Device),
     {"vkWaitSemaphoresKHR", reinterpret_cast<PFN_vkVoidFunction>(WaitSemaphores), Level::Device},
     RS_ENTRY(CreateDescriptorUpdateTemplate, Device),

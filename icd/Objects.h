@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "icd/AcquireSignals.h"
 #include "icd/CommandStream.h"
 #include "wire/client/Blob.h"
 #include "wire/client/Connection.h"
@@ -95,6 +96,8 @@ public:
     void invalidate_mirrors();
     bool physical_devices_known = false;
     std::vector<std::unique_ptr<PhysicalDevice>> physical_devices;
+    // What swapchain acquires signalled (icd/AcquireSignals.h).
+    AcquireSignals acquire_signals;
 
 private:
     std::unique_ptr<client::Connection> connection_;

@@ -184,21 +184,10 @@ VkResult Swapchain::acquire(uint64_t timeout_ns, VkSemaphore semaphore, VkFence 
     return signal(semaphore, fence);
 }
 
-// The image is ready at once: an empty submission signals what the
-// application waits on.
+// The image is ready at once: the ICD keeps the signals (icd/AcquireSignals.h).
 VkResult Swapchain::signal(VkSemaphore semaphore, VkFence fence) {
-    if (!semaphore && !fence) return VK_SUCCESS;
-    RS_OWN(vkQueueSubmit);
-    Queue* queue = nullptr;
-    {
-        std::lock_guard lock(device_.mutex);
-        if (!device_.queues.empty()) queue = device_.queues.begin()->second;
-    }
-    if (!queue) return VK_ERROR_DEVICE_LOST;
-    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    submit.signalSemaphoreCount = semaphore ? 1 : 0;
-    submit.pSignalSemaphores = &semaphore;
-    return vkQueueSubmit(reinterpret_cast<VkQueue>(queue), 1, &submit, fence);
+    device_.instance->acquire_signals.signal(reinterpret_cast<uint64_t>(semaphore), reinterpret_cast<uint64_t>(fence));
+    return VK_SUCCESS;
 }
 
 VkCommandPool Swapchain::pool_for(uint32_t family) {

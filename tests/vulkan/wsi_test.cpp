@@ -173,6 +173,7 @@ struct Context {
     VkQueue queue = VK_NULL_HANDLE;
     uint32_t family = 0;
     bool headless = false;
+    bool timelines = false;  // timeline semaphores (Vulkan 1.2) enabled
     VkCommandPool pool = VK_NULL_HANDLE;
 };
 
@@ -579,6 +580,62 @@ void check_acquire_timeouts(const Context& ctx, VkSurfaceKHR surface) {
     sc.destroy();
 }
 
+// An acquire's fence says the image is ready; it must not wait for work
+// queued before (here a batch waiting for the host to signal a timeline).
+void check_acquire_beside_blocked_queue(const Context& ctx, VkSurfaceKHR surface) {
+    if (!ctx.timelines) {
+        std::printf("acquire beside a blocked queue: no timeline semaphores; not checked\n");
+        return;
+    }
+    Swapchain sc;
+    const VkResult created = create_swapchain(ctx, surface, VK_PRESENT_MODE_FIFO_KHR, {320, 240}, VK_NULL_HANDLE, sc);
+    if (!check(created == VK_SUCCESS, "acquire beside a blocked queue: create swapchain", describe(created))) return;
+    VkSemaphoreTypeCreateInfo type_info{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
+    type_info.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
+    VkSemaphoreCreateInfo semaphore_info{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    semaphore_info.pNext = &type_info;
+    VkSemaphore timeline;
+    VK_CHECK(vkCreateSemaphore(ctx.device, &semaphore_info, nullptr, &timeline));
+    const uint64_t wait_value = 1;
+    VkTimelineSemaphoreSubmitInfo values{VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO};
+    values.waitSemaphoreValueCount = 1;
+    values.pWaitSemaphoreValues = &wait_value;
+    const VkPipelineStageFlags stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+    VkSubmitInfo blocked{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    blocked.pNext = &values;
+    blocked.waitSemaphoreCount = 1;
+    blocked.pWaitSemaphores = &timeline;
+    blocked.pWaitDstStageMask = &stage;
+    VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence blocked_done, acquired;
+    VK_CHECK(vkCreateFence(ctx.device, &fence_info, nullptr, &blocked_done));
+    VK_CHECK(vkCreateFence(ctx.device, &fence_info, nullptr, &acquired));
+    VK_CHECK(vkQueueSubmit(ctx.queue, 1, &blocked, blocked_done));
+    uint32_t index = 0;
+    const VkResult acquire = vkAcquireNextImageKHR(ctx.device, sc.handle, kAcquireTimeout, VK_NULL_HANDLE,
+                                                   acquired, &index);
+    const auto start = Clock::now();
+    const VkResult waited = presented(acquire) ? vkWaitForFences(ctx.device, 1, &acquired, VK_TRUE, 2'000'000'000ull)
+                                               : acquire;
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    char detail[160];
+    std::snprintf(detail, sizeof(detail), "acquire %s, fence wait %s after %.1f ms", result_name(acquire),
+                  result_name(waited), ms);
+    check(waited == VK_SUCCESS, "acquire beside a blocked queue: the acquire's fence signals", detail);
+    VkSemaphoreSignalInfo signal{VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO};
+    signal.semaphore = timeline;
+    signal.value = 1;
+    VK_CHECK(vkSignalSemaphore(ctx.device, &signal));
+    VK_CHECK(vkWaitForFences(ctx.device, 1, &blocked_done, VK_TRUE, UINT64_MAX));
+    VK_CHECK(vkResetFences(ctx.device, 1, &acquired));
+    // And frames go on (the acquired image is dropped with the swapchain).
+    VK_CHECK(vkDeviceWaitIdle(ctx.device));
+    sc.destroy();
+    vkDestroyFence(ctx.device, acquired, nullptr);
+    vkDestroyFence(ctx.device, blocked_done, nullptr);
+    vkDestroySemaphore(ctx.device, timeline, nullptr);
+}
+
 // A new swapchain of the new size replaces `sc`.
 void resize_swapchain(const Context& ctx, VkSurfaceKHR surface, Swapchain& sc, VkExtent2D extent) {
     Swapchain next;
@@ -843,7 +900,7 @@ int main(int argc, char** argv) {
 
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "wsi_test";
-    app.apiVersion = VK_API_VERSION_1_1;
+    app.apiVersion = VK_API_VERSION_1_2;
     VkInstanceCreateInfo instance_info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     instance_info.pApplicationInfo = &app;
     instance_info.enabledExtensionCount = static_cast<uint32_t>(enabled.size());
@@ -895,6 +952,16 @@ int main(int argc, char** argv) {
     device_info.pQueueCreateInfos = &queue_info;
     device_info.enabledExtensionCount = 1;
     device_info.ppEnabledExtensionNames = &device_extension;
+    VkPhysicalDeviceTimelineSemaphoreFeatures timeline_features{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES};
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = &timeline_features;
+    if (properties.apiVersion >= VK_API_VERSION_1_2) vkGetPhysicalDeviceFeatures2(ctx.physical, &features);
+    if (timeline_features.timelineSemaphore) {
+        timeline_features.pNext = nullptr;
+        device_info.pNext = &timeline_features;
+        ctx.timelines = true;
+    }
     VK_CHECK(vkCreateDevice(ctx.physical, &device_info, nullptr, &ctx.device));
     vkGetDeviceQueue(ctx.device, ctx.family, 0, &ctx.queue);
     VkCommandPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
@@ -914,6 +981,7 @@ int main(int argc, char** argv) {
             std::printf("present %s: not offered\n", mode_name(mode));
     }
     check_acquire_timeouts(ctx, surface);
+    check_acquire_beside_blocked_queue(ctx, surface);
     check_resize(ctx, surface, window);
     if (ctx.headless)
         check_headless(ctx);
