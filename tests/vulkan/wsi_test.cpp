@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -348,9 +349,13 @@ struct FrameResult {
     VkResult present = VK_SUCCESS;
 };
 
-// One frame: acquire with a semaphore, clear, present. When the acquire
+// Records what a frame puts into the acquired image, leaving it ready to
+// present (record_clear unless said otherwise).
+using FrameRecorder = std::function<void(VkCommandBuffer, VkImage, uint64_t frame)>;
+
+// One frame: acquire with a semaphore, record, present. When the acquire
 // fails nothing is submitted and `present` is left VK_SUCCESS.
-FrameResult draw_frame(Swapchain& sc) {
+FrameResult draw_frame(Swapchain& sc, const FrameRecorder& record = {}) {
     const Context& ctx = *sc.ctx;
     const uint32_t slot = static_cast<uint32_t>(sc.frame % Swapchain::kFramesInFlight);
     VK_CHECK(vkWaitForFences(ctx.device, 1, &sc.in_flight[slot], VK_TRUE, UINT64_MAX));
@@ -361,7 +366,10 @@ FrameResult draw_frame(Swapchain& sc) {
     if (!presented(out.acquire)) return out;
     VK_CHECK(vkResetFences(ctx.device, 1, &sc.in_flight[slot]));
     VK_CHECK(vkResetCommandBuffer(sc.commands[slot], 0));
-    record_clear(sc.commands[slot], {sc.images[index]}, sc.frame);
+    if (record)
+        record(sc.commands[slot], sc.images[index], sc.frame);
+    else
+        record_clear(sc.commands[slot], {sc.images[index]}, sc.frame);
     const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_TRANSFER_BIT;
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.waitSemaphoreCount = 1;
@@ -835,32 +843,16 @@ int show_pattern(const Context& ctx, VkSurfaceKHR surface, double seconds) {
             pixel[3] = 255;
         }
     const auto start = Clock::now();
+    const FrameRecorder copy_pattern = [&](VkCommandBuffer commands, VkImage image, uint64_t) {
+        record_pattern_copy(commands, pattern, image);
+    };
     for (uint64_t frame = 0; std::chrono::duration<double>(Clock::now() - start).count() < seconds; ++frame) {
-        const uint32_t slot = static_cast<uint32_t>(frame % Swapchain::kFramesInFlight);
-        VK_CHECK(vkWaitForFences(ctx.device, 1, &sc.in_flight[slot], VK_TRUE, UINT64_MAX));
-        uint32_t index = 0;
-        VK_CHECK(vkAcquireNextImageKHR(ctx.device, sc.handle, kAcquireTimeout, sc.acquired[slot], VK_NULL_HANDLE,
-                                       &index));
-        VK_CHECK(vkResetFences(ctx.device, 1, &sc.in_flight[slot]));
-        VK_CHECK(vkResetCommandBuffer(sc.commands[slot], 0));
-        record_pattern_copy(sc.commands[slot], pattern, sc.images[index]);
-        const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_TRANSFER_BIT;
-        VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-        submit.waitSemaphoreCount = 1;
-        submit.pWaitSemaphores = &sc.acquired[slot];
-        submit.pWaitDstStageMask = &wait_stage;
-        submit.commandBufferCount = 1;
-        submit.pCommandBuffers = &sc.commands[slot];
-        submit.signalSemaphoreCount = 1;
-        submit.pSignalSemaphores = &sc.render_done[index];
-        VK_CHECK(vkQueueSubmit(ctx.queue, 1, &submit, sc.in_flight[slot]));
-        VkPresentInfoKHR present{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
-        present.waitSemaphoreCount = 1;
-        present.pWaitSemaphores = &sc.render_done[index];
-        present.swapchainCount = 1;
-        present.pSwapchains = &sc.handle;
-        present.pImageIndices = &index;
-        VK_CHECK(vkQueuePresentKHR(ctx.queue, &present));
+        const FrameResult result = draw_frame(sc, copy_pattern);
+        if (!presented(result.acquire) || !presented(result.present)) {
+            std::fprintf(stderr, "show-pattern: frame %llu: %s\n", static_cast<unsigned long long>(frame),
+                         frame_failure(result).c_str());
+            return 1;
+        }
         if (frame == 3) {
             std::printf("pattern presented\n");
             std::fflush(stdout);

@@ -23,11 +23,7 @@ def server(build_dir, extra_args=(), extra_env=None):
                 [os.path.join(build_dir, 'server/virgl_test_server'), '--socket-path', socket_path,
                  '--log-level', 'info', *extra_args], stdout=log, stderr=log, env=env)
         try:
-            deadline = time.time() + 20
-            while not os.path.exists(socket_path):
-                if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError('server did not start:\n' + open(log_path).read())
-                time.sleep(0.02)
+            wait_for_socket(socket_path, process, log_path, 'server')
             yield Server(build_dir, folder, socket_path, log_path, process)
         finally:
             process.send_signal(signal.SIGTERM)
@@ -35,6 +31,16 @@ def server(build_dir, extra_args=(), extra_env=None):
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def wait_for_socket(path, process, log_path, name, seconds=20):
+    """Waits until `process` has made its socket at `path`; raises with its
+    log when it exits or takes longer than `seconds`."""
+    deadline = time.time() + seconds
+    while not os.path.exists(path):
+        if process.poll() is not None or time.time() > deadline:
+            raise RuntimeError(f'{name} did not start:\n' + open(log_path).read())
+        time.sleep(0.02)
 
 
 def free_port():
@@ -131,11 +137,7 @@ def weston(width=640, height=480):
                  '--socket=wayland-test', '--idle-time=0', '--debug', f'--width={width}', f'--height={height}'],
                 stdout=log, stderr=log, env=dict(os.environ, XDG_RUNTIME_DIR=folder))
         try:
-            deadline = time.time() + 20
-            while not os.path.exists(socket_path):
-                if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError('weston did not start:\n' + open(log_path).read())
-                time.sleep(0.02)
+            wait_for_socket(socket_path, process, log_path, 'weston')
             yield socket_path
         finally:
             process.terminate()

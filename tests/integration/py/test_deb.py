@@ -232,11 +232,7 @@ def check_installed(libdir):
             server = subprocess.Popen(['/usr/bin/virgl_test_server', '--socket-path', socket_path],
                                       env=server_env, stdout=log, stderr=log)
         try:
-            deadline = time.time() + 20
-            while not os.path.exists(socket_path):
-                if server.poll() is not None or time.time() > deadline:
-                    raise SystemExit('the installed server did not start:\n' + open(log_path).read())
-                time.sleep(0.02)
+            harness.wait_for_socket(socket_path, server, log_path, 'the installed server')
             client = dict(base, VTEST_SOCKET_NAME=socket_path)
 
             step('vulkaninfo --summary (the ICD from /usr/share/vulkan/icd.d)')
