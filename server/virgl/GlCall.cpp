@@ -361,14 +361,16 @@ void GlCall::put_outputs() {
 }
 
 uint64_t SyncTable::add(GLsync sync) {
-    syncs_.push_back(sync);
-    return syncs_.size() - 1;
+    const uint64_t id = next_id_++;
+    syncs_.emplace(id, sync);
+    return id;
 }
 
-GLsync SyncTable::find(uint64_t id) const { return id < syncs_.size() ? syncs_[id] : nullptr; }
-
-void SyncTable::forget(uint64_t id) {
-    if (id > 0 && id < syncs_.size()) syncs_[id] = nullptr;
+GLsync SyncTable::find(uint64_t id) const {
+    auto it = syncs_.find(id);
+    return it == syncs_.end() ? nullptr : it->second;
 }
+
+void SyncTable::forget(uint64_t id) { syncs_.erase(id); }
 
 }  // namespace rendersock::server::virgl

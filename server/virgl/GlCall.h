@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/Status.h"
@@ -159,7 +160,9 @@ private:
 };
 
 // GLsync objects by the ids the client knows them by; a client can never
-// hand the host a pointer of its choosing.
+// hand the host a pointer of its choosing. Ids are never reused (a deleted
+// sync's id stays unknown, as GL wants) and deleted entries are dropped, so
+// the table holds only live syncs however many a long run makes.
 class SyncTable {
 public:
     uint64_t add(GLsync sync);
@@ -167,7 +170,8 @@ public:
     void forget(uint64_t id);
 
 private:
-    std::vector<GLsync> syncs_{nullptr};
+    std::unordered_map<uint64_t, GLsync> syncs_;
+    uint64_t next_id_ = 1;  // 0 is no sync
 };
 
 }  // namespace rendersock::server::virgl
