@@ -97,7 +97,9 @@ def emit_struct_table(model, registry_path, indices):
     out.append('};\n')
     out.append('const HandleType kHandles[] = {\n')
     for name in sorted(model.handles):
-        out.append(f'    {{"{name}", 0, {str(model.handles[name]).lower()}}},\n')
+        object_type = model.object_types.get(name)
+        object_type = f'static_cast<uint32_t>({object_type})' if object_type else '0'
+        out.append(f'    {{"{name}", {object_type}, {str(model.handles[name]).lower()}}},\n')
     out.append('};\n}  // namespace\n\n')
     out.append('const StructType* struct_types() { return kStructs; }\n')
     out.append('uint32_t struct_type_count() { return index::kStructCount; }\n')

@@ -58,6 +58,7 @@ class Model:
     commands: dict = field(default_factory=dict)     # name -> CommandModel
     excluded: dict = field(default_factory=dict)     # name -> reason
     handles: dict = field(default_factory=dict)      # name -> dispatchable
+    object_types: dict = field(default_factory=dict) # handle name -> VK_OBJECT_TYPE_* (None if vk.xml has none)
     extensions: dict = field(default_factory=dict)   # name -> (type, spec_version, [commands])
     header_version: int = 0
 
@@ -184,7 +185,8 @@ def _command_level(registry, command):
 
 
 def build(registry, wanted_commands, wanted_extensions, hand_written):
-    model = Model(handles=dict(registry.handles), header_version=registry.header_version)
+    model = Model(handles=dict(registry.handles), object_types=dict(registry.object_types),
+                  header_version=registry.header_version)
     in_progress = set()
 
     def ensure_struct(name):
