@@ -39,6 +39,15 @@ public:
 
 private:
     bool put(int32_t width, int32_t height, const std::byte* rgba_bottom_up, uint64_t stride);
+    // Turns the host's bottom-up RGBA rows into the window's pixels.
+    void convert(int32_t width, int32_t height, const std::byte* rgba_bottom_up, uint64_t stride, uint32_t* out);
+    // A MIT-SHM segment of at least `bytes` (a memfd the X server maps), or
+    // null where the X server cannot share memory with us (remote, no
+    // MIT-SHM 1.2): then XPutImage carries the pixels.
+    uint32_t* shared_pixels(uint64_t bytes);
+    void release_segment();
+    bool put_shared(int32_t width, int32_t height);
+    bool put_image(int32_t width, int32_t height);
 
     XDisplay* display_;
     unsigned long window_;
@@ -48,6 +57,10 @@ private:
     std::vector<uint32_t> pixels_;
     int depth_ = 24;
     void* visual_ = nullptr;
+    bool shm_usable_ = true;     // until an attach fails
+    uint32_t segment_ = 0;       // MIT-SHM segment id, 0 if none
+    void* segment_memory_ = nullptr;
+    uint64_t segment_bytes_ = 0;
 };
 
 }  // namespace rendersock::gl_client
