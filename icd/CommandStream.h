@@ -25,6 +25,9 @@ public:
     // other thread's command can come between the two).
     std::vector<std::byte> submit_after(uint32_t private_command, std::span<const std::byte> body,
                                         uint32_t command_index, const uint64_t* slots, bool sync);
+    // An asynchronous command (no answer awaited): encoded under the lock,
+    // sent with the next flush. The path every vkCmd* takes.
+    void post(uint32_t command_index, const uint64_t* slots);
     // Sends everything pending.
     void flush();
 
@@ -34,6 +37,7 @@ public:
 private:
     void flush_locked();
     static bool cacheable(uint32_t command_index);
+    static bool waits(uint32_t command_index);
     std::vector<std::byte> submit_locked(uint32_t command_index, const uint64_t* slots, bool sync,
                                          std::unique_lock<std::mutex>& lock);
 

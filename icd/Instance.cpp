@@ -58,6 +58,10 @@ Instance::~Instance() {
     context_.reset();
 }
 
+// Room for a few flushes of recorded commands (CommandStream flushes every
+// 256 KiB) while the server works through the previous ones.
+constexpr size_t kStreamRingBytes = 4 << 20;
+
 VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* info,
                                               const VkAllocationCallbacks*, VkInstance* out) {
     log::set_tag("rendersock-icd");
@@ -74,6 +78,10 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* info,
         }
         context = std::make_unique<client::Context>(*connection, client::fb::CapsetType::Venus, 1,
                                                     "vulkan");
+        // Recorded commands go through shared memory, not the socket (the
+        // server drains the ring before any other message of the context,
+        // so answers and fences stay in order).
+        if (connection->address().kind == wire::Address::Kind::Unix) context->enable_stream_ring(kStreamRingBytes);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "rendersock: %s\n", e.what());
         return VK_ERROR_INITIALIZATION_FAILED;

@@ -55,6 +55,15 @@ uint64_t invoke(uint32_t command_index, uint64_t* slots, bool sync) {
 uint64_t invoke_prepared(Instance& owner, uint32_t command_index, uint64_t* slots, bool sync) {
     const vv::CommandType& type = vv::command_types()[command_index];
     Instance* instance = &owner;
+    if (!sync) {
+        try {
+            instance->stream().post(command_index, slots);
+        } catch (const std::exception& e) {
+            RS_ERROR("%s: %s", type.name, e.what());
+            return failure_value(type);
+        }
+        return static_cast<uint32_t>(VK_SUCCESS);
+    }
     std::vector<std::byte> reply;
     try {
         reply = instance->stream().submit(command_index, slots, sync);

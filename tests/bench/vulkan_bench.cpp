@@ -7,6 +7,9 @@
 //       push constant bound once), timed over record + submit + wait
 //   command_rate_draws_per_s       20000 vkCmdDraw(3,1,0,0) into a 16x16
 //       image with dynamic rendering, the same way (only with VERT and FRAG)
+//   record_draws_per_s             the same draws, timed over the recording
+//       alone (begin, draws, end): through rendersock, the client's side
+//       of the draw rate
 //   fence_status_us                mean vkGetFenceStatus on a signalled fence
 //   empty_submit_wait_us           mean vkQueueSubmit(no command buffers,
 //       fence) + vkWaitForFences + vkResetFences
@@ -77,6 +80,26 @@ double command_rate(const VulkanApp& app, VkCommandBuffer commands, VkFence fenc
     const auto start = Clock::now();
     for (uint32_t r = 0; r < rounds; ++r) one_round();
     return double(count) * rounds / seconds_since(start);
+}
+
+// The same rounds, timing only the recording (the submit and wait between
+// rounds are not counted).
+template <typename Record>
+double record_rate(const VulkanApp& app, VkCommandBuffer commands, VkFence fence, uint32_t count, uint32_t rounds,
+                   Record record) {
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    double recording = 0;
+    for (uint32_t r = 0; r <= rounds; ++r) {
+        VK_CHECK(vkResetCommandBuffer(commands, 0));
+        const auto start = Clock::now();
+        VK_CHECK(vkBeginCommandBuffer(commands, &begin));
+        record(commands, count);
+        VK_CHECK(vkEndCommandBuffer(commands));
+        if (r > 0) recording += seconds_since(start);  // round 0 warms up
+        submit_wait_reset(app.queue, app.device, commands, fence);
+    }
+    return double(count) * rounds / recording;
 }
 
 struct ComputeSetup {
@@ -366,6 +389,9 @@ int main(int argc, char** argv) {
         report("command_rate_draws_per_s",
                command_rate(app, commands, fence, draw_count, rounds,
                             [&](VkCommandBuffer cb, uint32_t count) { record_draws(graphics, cb, count); }));
+        report("record_draws_per_s",
+               record_rate(app, commands, fence, draw_count, rounds,
+                           [&](VkCommandBuffer cb, uint32_t count) { record_draws(graphics, cb, count); }));
         destroy(device, graphics);
     }
 

@@ -24,6 +24,7 @@ import harness  # noqa: E402
 METRICS = {
     'command_rate_dispatches_per_s': ('1/s', False),
     'command_rate_draws_per_s': ('1/s', False),
+    'record_draws_per_s': ('1/s', False),
     'fence_status_us': ('us', True),
     'empty_submit_wait_us': ('us', True),
     'mapped_write_gbps': ('GB/s', False),

@@ -45,8 +45,10 @@ void Encoder::flat_command(uint32_t command_index, uint32_t flags, const uint64_
     const uint32_t size = sizeof(CommandHeader) + sizeof(uint32_t) + flat.body_size;
     const size_t start = out_.size();
     if (out_.capacity() - start < size) out_.reserve(std::max<size_t>(2 * out_.capacity(), start + 4096));
-    out_.resize(start + size);
-    std::byte* at = out_.data() + start;
+    // Built on the stack and appended in one copy: resizing first would
+    // zero the bytes only to overwrite them (this runs for every vkCmd*).
+    std::byte command[sizeof(CommandHeader) + sizeof(uint32_t) + 16 * 8];
+    std::byte* at = command;
     const CommandHeader header{command_index + kCommandBase, size};
     std::memcpy(at, &header, sizeof(header));
     std::memcpy(at + sizeof(header), &flags, sizeof(flags));
@@ -63,6 +65,7 @@ void Encoder::flat_command(uint32_t command_index, uint32_t flags, const uint64_
         }
         at += param.size;
     }
+    out_.insert(out_.end(), command, command + size);
 }
 
 void Encoder::outputs(const CommandType& command, const uint64_t* slots) {

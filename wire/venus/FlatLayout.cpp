@@ -21,6 +21,8 @@ FlatLayout layout_of(const CommandType& type) {
         }
         if (field.fixed_count != 1 || (field.flags & kOutput)) return FlatLayout{false, layout.creates_handles};
         if (field.kind == FieldKind::Scalar) {
+            // A slot holds at most 8 bytes (Encoder::flat_command relies on it).
+            if (field.elem_size > 8) return FlatLayout{false, layout.creates_handles};
             param.size = field.elem_size;
         } else if (field.kind == FieldKind::Handle) {
             param.size = 8;
