@@ -22,6 +22,7 @@ uint64_t CommandStream::id_of(uint16_t handle_type, uint64_t native) {
 std::vector<std::byte> CommandStream::submit(uint32_t command_index, const uint64_t* slots,
                                              bool sync) {
     std::unique_lock lock(mutex_);
+    if (sync) flush_to_ring_locked();
     return submit_locked(command_index, slots, sync, lock);
 }
 
@@ -36,6 +37,8 @@ std::vector<std::byte> CommandStream::submit_after(uint32_t private_command,
                                                    uint32_t command_index, const uint64_t* slots,
                                                    bool sync) {
     std::unique_lock lock(mutex_);
+    // The private command and its command stay together (in one message).
+    if (sync) flush_to_ring_locked();
     wire::venus::Encoder encoder(pending_, *this);
     encoder.put(wire::venus::CommandHeader{
         private_command, static_cast<uint32_t>(sizeof(wire::venus::CommandHeader) + body.size())});
@@ -59,36 +62,17 @@ bool CommandStream::cacheable(uint32_t command_index) {
     return table[command_index];
 }
 
-bool CommandStream::waits(uint32_t command_index) {
-    // Commands that can block on the server until something else happens,
-    // perhaps something another thread of the application has yet to send.
-    static const std::vector<bool> table = [] {
-        std::vector<bool> result(wire::venus::command_type_count());
-        for (uint32_t i = 0; i < result.size(); ++i) {
-            const std::string_view name = wire::venus::command_types()[i].name;
-            result[i] = name.starts_with("vkWaitFor") || name.starts_with("vkWaitSemaphores") ||
-                        name == "vkGetFenceStatus" || name == "vkGetEventStatus" || name == "vkQueueWaitIdle" ||
-                        name == "vkDeviceWaitIdle" || name == "vkGetQueryPoolResults";
-        }
-        return result;
-    }();
-    return table[command_index];
-}
-
-// Commands are sent in order under the lock. With a command ring, flushes
-// go through the ring and answers are asked for over the socket, and the
-// server runs the ring dry before it reads a socket message of the context;
-// so nothing may enter the ring while a socket message that carries
-// commands is unread, or the ring would overtake it. Hence:
-// - a wait (see waits()) first flushes what is pending into the ring and
-//   goes over the socket alone, and its answer is awaited without the lock,
-//   so other threads keep streaming (a host signal another thread's wait
-//   depends on must not queue behind that wait; whatever they send meanwhile
-//   may run before the wait, which is a valid order for concurrent calls);
-// - any other answered command goes with what is pending and keeps the lock
-//   until its answer is back.
-// Without a ring (TCP) everything travels over the socket, in order, and
-// answers are always awaited without the lock.
+// Commands are sent in order under the lock; the answer is awaited without
+// it, so other threads keep streaming (a host signal another thread's wait
+// depends on must not queue behind that wait). With a command ring, what is
+// pending goes into the ring before an answered command, which then travels
+// alone over the socket: the server runs the ring dry before it reads a
+// socket message of the context, so the ring must never hold commands made
+// after ones a socket message carries (another thread's later flush would
+// overtake them: a Zink context was lost so, a descriptor set freed through
+// the ring before the call on the socket that used it). What other threads
+// send while the answer is awaited may run before the call, which is a
+// valid order for concurrent calls.
 std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, const uint64_t* slots,
                                                     bool sync, std::unique_lock<std::mutex>& lock) {
     const uint32_t flags = sync ? uint32_t{wire::venus::kCommandWantsReply} : 0u;
@@ -101,22 +85,11 @@ std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, cons
         pending_.insert(pending_.end(), key.begin(), key.end());
         const uint32_t serial = context_.submit_for_reply(0, pending_);
         pending_.clear();
-        // (The lock stays held with a ring: see below.)
-        const bool ring = context_.has_stream_ring();
-        if (!ring) lock.unlock();
+        lock.unlock();
         client::Reply reply = context_.reply_to(serial);
-        if (!ring) lock.lock();
+        lock.lock();
         query_cache_.emplace(std::move(key), reply.frame.payload);
         return std::move(reply.frame.payload);
-    }
-    const bool ring = context_.has_stream_ring();
-    if (sync && ring && waits(command_index)) {
-        flush_locked();
-        wire::venus::Encoder(pending_, *this).command(command_index, flags, slots);
-        const uint32_t serial = context_.submit_for_reply(0, pending_);
-        pending_.clear();
-        lock.unlock();
-        return std::move(context_.reply_to(serial).frame.payload);
     }
     wire::venus::Encoder encoder(pending_, *this);
     encoder.command(command_index, flags, slots);
@@ -126,8 +99,14 @@ std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, cons
     }
     const uint32_t serial = context_.submit_for_reply(0, pending_);
     pending_.clear();
-    if (!ring) lock.unlock();
+    lock.unlock();
     return std::move(context_.reply_to(serial).frame.payload);
+}
+
+// See submit_locked: before an answered command, what is pending goes
+// through the ring (a no-op without one: then everything shares the socket).
+void CommandStream::flush_to_ring_locked() {
+    if (context_.has_stream_ring()) flush_locked();
 }
 
 void CommandStream::flush() {

@@ -36,8 +36,8 @@ public:
 
 private:
     void flush_locked();
+    void flush_to_ring_locked();
     static bool cacheable(uint32_t command_index);
-    static bool waits(uint32_t command_index);
     std::vector<std::byte> submit_locked(uint32_t command_index, const uint64_t* slots, bool sync,
                                          std::unique_lock<std::mutex>& lock);
 
