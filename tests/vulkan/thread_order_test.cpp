@@ -1,14 +1,16 @@
 // Two threads of one application, as a multi-threaded renderer (Zink, say)
 // uses one device: the recorder creates an event, records a command that
-// names it, destroys it (allowed: the command buffer only becomes invalid)
-// and streams thousands of cheap commands; beside it, another thread makes
-// and destroys events of its own, each creation a call that waits for an
-// answer. Whatever the transport does with the calls of the two threads
-// (socket, command ring), the server must see every thread's commands in the
-// order that thread made them: a recorded command after the destruction of
-// the event it names ends the context, and every call after it fails. (With
-// the ring taking flushes while a call on the socket still carried the
-// recorder's commands, the destruction overtook the recording.)
+// names it, destroys it (allowed: the command buffer only becomes invalid),
+// then asks the status of another event (a call that waits for the
+// server's answer); beside it, another thread creates and destroys events
+// of its own as fast as it can (the ICD names new objects itself, so these
+// are streamed, not answered). Whatever the transport does with the two
+// threads' commands (socket, command ring), the server must see each
+// thread's commands in the order that thread made them: a recorded command
+// after the destruction of the event it names ends the context, and every
+// call after it fails. (With the command ring taking flushes while a call on
+// the socket still carried the recorder's commands, the destruction could
+// overtake the recording.)
 // usage: thread_order_test [ROUNDS]   exit 0 when every call succeeded
 #include <atomic>
 #include <cstdlib>
