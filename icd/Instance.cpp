@@ -82,10 +82,10 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* info,
                                                     "vulkan");
         // The command ring (what GL uses) is left off for Vulkan for now:
         // with it, recording through rendersock ran at native speed, but two
-        // threads (one recording, one calling) stalled for seconds, the
-        // recorder waiting for ring space while the other's call waited for
-        // its answer (vulkan.thread_order_unix; minutes on the H200). Opt in
-        // with RENDERSOCK_VK_RING=1 to measure or debug it.
+        // threads (one recording and asking an event's status, one streaming
+        // event creations) stalled for seconds (thread_order_test; over 90 s
+        // on the H200), icd/README.md. Opt in with RENDERSOCK_VK_RING=1 to
+        // measure or debug it.
         if (connection->address().kind == wire::Address::Kind::Unix && std::getenv("RENDERSOCK_VK_RING") &&
             std::string_view(std::getenv("RENDERSOCK_VK_RING")) == "1")
             context->enable_stream_ring(kStreamRingBytes);
