@@ -141,7 +141,10 @@ def _field(registry, member, members, structs_ok, is_param):
             raise Unsupported(f'{type_name} member')
         raise Unsupported(f'type {type_name}')
     length, length_field, deref = _length(member, members)
-    optional = member.optional
+    # A pointer may be null where vk.xml says so or leaves its validity to
+    # other members; elsewhere the server refuses a null with a non-zero
+    # length (wire/venus/Decoder.cpp), which the host driver would follow.
+    optional = member.optional or member.no_auto_validity
     output = is_param and not member.const
     if member.stride and (type_name in ('char', 'void') or not (scalar or type_name in registry.structs)):
         raise Unsupported(f'strided array of {type_name}')  # only scalars and structs are restrided

@@ -194,6 +194,20 @@ bool Decoder::field(const Field& field, const Field* fields, std::byte* base, bo
     }
 }
 
+// A null array the API does not allow, with elements its length says are
+// there, is what the host driver would read through (a VkSubmitInfo with
+// signalSemaphoreCount 131328 and no semaphores crashed lavapipe).
+bool Decoder::null_pointer(const Field& field, const Field* fields, std::byte* base) {
+    if (!(field.flags & kOptional)) {
+        const uint64_t expected = element_count(field, fields, base);
+        if (expected != 0)
+            return fail(std::string("a null ") + field.name + " where its length says " +
+                        std::to_string(expected));
+    }
+    std::memset(base + field.offset, 0, sizeof(void*));
+    return true;
+}
+
 bool Decoder::pointer(const Field& field, const Field* fields, std::byte* base, bool is_param,
                       bool shape_only) {
     std::byte* where = base + field.offset;
@@ -201,10 +215,7 @@ bool Decoder::pointer(const Field& field, const Field* fields, std::byte* base, 
     uint64_t count;
     if (field.kind == FieldKind::PtrBytes) {
         if (!get(count)) return false;
-        if (count == kNull64) {
-            std::memcpy(where, &data, sizeof(data));
-            return true;
-        }
+        if (count == kNull64) return null_pointer(field, fields, base);
         const uint64_t expected = element_count(field, fields, base);
         if (count != expected) return fail("byte count differs from its length field");
         if (!shape_only && count > remaining()) return fail("byte array longer than the stream");
@@ -216,10 +227,7 @@ bool Decoder::pointer(const Field& field, const Field* fields, std::byte* base, 
     }
     uint32_t count32;
     if (!get(count32)) return false;
-    if (count32 == kNull) {
-        std::memcpy(where, &data, sizeof(data));
-        return true;
-    }
+    if (count32 == kNull) return null_pointer(field, fields, base);
     count = count32;
     const uint64_t expected = element_count(field, fields, base);
     if (field.len_kind == LenKind::CodeSizeBytes) {

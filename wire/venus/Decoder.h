@@ -76,6 +76,7 @@ private:
     bool field(const Field& field, const Field* fields, std::byte* base, bool is_param,
                bool shape_only);
     bool struct_value(const StructType& type, std::byte* out, bool chain_link = false);
+    bool null_pointer(const Field& field, const Field* fields, std::byte* base);
     bool pointer(const Field& field, const Field* fields, std::byte* base, bool is_param,
                  bool shape_only);
     bool handle(const Field& field, uint64_t id, uint64_t* out, bool creating, bool is_param);

@@ -346,3 +346,45 @@ TEST_CASE("strided arrays travel packed and reach the host with the packed strid
     CHECK(packed_indexed[1].vertexOffset == -2);
     CHECK(*reinterpret_cast<const int32_t*>(indexed_slots[6]) == 7);
 }
+
+TEST_CASE("a null array is refused where the API requires one and its length is not zero") {
+    // The client encodes what the application gave; a hostile one gives
+    // signalSemaphoreCount 131328 and no semaphores, which lavapipe reads.
+    TestHandles handles;
+    handles.live = {{7, handle_index("VkQueue")}, {8, handle_index("VkCommandBuffer")}};
+    const uint64_t command_buffer = 8;
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = reinterpret_cast<const VkCommandBuffer*>(&command_buffer);
+    const CommandType& queue_submit = command_types()[command_index("vkQueueSubmit")];
+    auto decodes = [&](const VkSubmitInfo& info, std::string* error = nullptr) {
+        auto stream = encode("vkQueueSubmit", handles, 7, 1, slot(&info), 0);
+        Arena arena;
+        Decoder decoder(params_of(stream), arena, handles);
+        uint64_t slots[4] = {};
+        const bool ok = decoder.command_params(queue_submit, slots);
+        if (error) *error = decoder.error();
+        return ok;
+    };
+    CHECK(decodes(submit));
+    submit.signalSemaphoreCount = 131328;
+    std::string error;
+    CHECK_FALSE(decodes(submit, &error));
+    CHECK(error.find("pSignalSemaphores") != std::string::npos);
+
+    // vk.xml leaves pViewports to other state (dynamic viewports): null with
+    // a count of one stays allowed.
+    VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
+    viewport.viewportCount = 1;
+    viewport.scissorCount = 1;
+    VkGraphicsPipelineCreateInfo pipeline{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
+    pipeline.pViewportState = &viewport;
+    handles.live[9] = handle_index("VkDevice");
+    VkPipeline created = reinterpret_cast<VkPipeline>(uint64_t{556});  // the id the client names it by
+    auto stream = encode("vkCreateGraphicsPipelines", handles, 9, 0, 1, slot(&pipeline), 0, slot(&created));
+    Arena arena;
+    Decoder decoder(params_of(stream), arena, handles);
+    uint64_t slots[6] = {};
+    CHECK_MESSAGE(decoder.command_params(command_types()[command_index("vkCreateGraphicsPipelines")], slots),
+                  decoder.error());
+}
