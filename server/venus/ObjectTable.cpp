@@ -33,7 +33,7 @@ bool ObjectTable::insert(uint16_t type, uint64_t id, uint64_t host, uint64_t par
         if (id >= dense_.size()) dense_.resize(std::max<size_t>(id + 1, dense_.size() * 2), nullptr);
         dense_[id] = &it->second;  // map nodes never move
     }
-    if (parent) children_.emplace(parent, id);
+    if (parent) children_[parent].insert(id);
     return true;
 }
 
@@ -44,29 +44,29 @@ void ObjectTable::erase(uint64_t id) {
     if (id < dense_.size()) dense_[id] = nullptr;
     objects_.erase(it);
     if (parent) {
-        auto range = children_.equal_range(parent);
-        for (auto child = range.first; child != range.second; ++child)
-            if (child->second == id) {
-                children_.erase(child);
-                break;
-            }
+        auto siblings = children_.find(parent);
+        if (siblings != children_.end()) {
+            siblings->second.erase(id);
+            if (siblings->second.empty()) children_.erase(siblings);
+        }
     }
-    std::vector<uint64_t> owned;
-    auto range = children_.equal_range(id);
-    for (auto child = range.first; child != range.second; ++child) owned.push_back(child->second);
-    children_.erase(id);
-    for (uint64_t child : owned) {
-        auto entry = objects_.find(child);
-        if (entry != objects_.end()) entry->second.parent = 0;
-        erase(child);
-    }
+    erase_owned(id);
 }
 
 void ObjectTable::erase_children(uint64_t id) {
-    std::vector<uint64_t> owned;
-    auto range = children_.equal_range(id);
-    for (auto child = range.first; child != range.second; ++child) owned.push_back(child->second);
-    for (uint64_t child : owned) erase(child);
+    erase_owned(id);
+}
+
+void ObjectTable::erase_owned(uint64_t id) {
+    auto owned_it = children_.find(id);
+    if (owned_it == children_.end()) return;
+    const std::unordered_set<uint64_t> owned = std::move(owned_it->second);
+    children_.erase(owned_it);
+    for (uint64_t child : owned) {
+        auto entry = objects_.find(child);
+        if (entry != objects_.end()) entry->second.parent = 0;  // its parent's set is gone already
+        erase(child);
+    }
 }
 
 uint64_t ObjectTable::id_of(uint16_t type, uint64_t host) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace rendersock::server::venus {
@@ -33,6 +34,8 @@ public:
     size_t size() const { return objects_.size(); }
 
 private:
+    void erase_owned(uint64_t id);
+
     struct Entry {
         uint16_t type;
         uint64_t host;
@@ -42,7 +45,9 @@ private:
     // Clients count ids up from 1: small ids are looked up in an array.
     static constexpr uint64_t kDenseIds = 1u << 20;
     std::vector<const Entry*> dense_;
-    std::unordered_multimap<uint64_t, uint64_t> children_;
+    // Sets, not a multimap: a device may own a hundred thousand objects, and
+    // destroying each must not walk its siblings.
+    std::unordered_map<uint64_t, std::unordered_set<uint64_t>> children_;
     size_t max_objects_;
 };
 
