@@ -131,11 +131,35 @@ Status VenusContext::create_device(Call& call) {
     info.ppEnabledLayerNames = nullptr;
     info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
     info.ppEnabledExtensionNames = extensions.data();
+    VkPhysicalDeviceFeatures features{};
+    enable_robust_buffer_access(physical_device, info, features);
     call.slots[1] = reinterpret_cast<uint64_t>(&info);
     RS_TRY(call_host(call));
     if (static_cast<VkResult>(call.result) == VK_SUCCESS && !call.created.empty())
         note_device_functions(reinterpret_cast<VkDevice>(*call.created[0].host_slot));
     return Status::ok();
+}
+
+// A shader indexing past its descriptor's range reads and writes beyond the
+// buffer unless the device bounds such accesses: the host device always
+// does where it can, whatever the client asked (the client still sees the
+// features it asked for).
+void VenusContext::enable_robust_buffer_access(VkPhysicalDevice physical_device, VkDeviceCreateInfo& info,
+                                               VkPhysicalDeviceFeatures& features) {
+    auto get_features = reinterpret_cast<PFN_vkGetPhysicalDeviceFeatures>(
+        vkGetInstanceProcAddr(instance_, "vkGetPhysicalDeviceFeatures"));
+    VkPhysicalDeviceFeatures supported{};
+    if (get_features) get_features(physical_device, &supported);
+    if (!supported.robustBufferAccess) return;
+    // The decoded chain lives in this context's arena: ours to amend.
+    for (auto* node = static_cast<VkBaseOutStructure*>(const_cast<void*>(info.pNext)); node; node = node->pNext)
+        if (node->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2) {
+            reinterpret_cast<VkPhysicalDeviceFeatures2*>(node)->features.robustBufferAccess = VK_TRUE;
+            return;
+        }
+    if (info.pEnabledFeatures) features = *info.pEnabledFeatures;
+    features.robustBufferAccess = VK_TRUE;
+    info.pEnabledFeatures = &features;
 }
 
 Status VenusContext::allocate_from_pool(Call& call) {

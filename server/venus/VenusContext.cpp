@@ -38,6 +38,7 @@ VenusContext::VenusContext(const ContextCreateInfo& info, std::shared_ptr<Vulkan
     for (uint32_t i = 0; i < streamlined_.size(); ++i) {
         const vv::FlatLayout& flat = vv::flat_layout(i);
         streamlined_[i] = flat.flat && !flat.creates_handles && !handler_table()[i] && !destroy_table()[i] &&
+                          !bounds_check_table()[i] && !tracks_resources(i) &&
                           !is_submit(i) && !is_wait(i) && i != idx::vkCreateInstance &&
                           vv::command_types()[i].level != vv::Level::Global;
     }
@@ -157,11 +158,16 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
     Call call{index, type, slots, 0, decoder.created(), decoder.named()};
     const auto decoded = profile_.enabled() ? std::chrono::steady_clock::now()
                                             : std::chrono::steady_clock::time_point();
+    if (Handler check = bounds_check_table()[index]) RS_TRY((this->*check)(call));
+    uint64_t decoded_slots[32];
+    const bool tracked = tracks_resources(index);
+    if (tracked) std::memcpy(decoded_slots, slots, sizeof(uint64_t) * type.param_count);
     if (!mirrors_.empty() && is_submit(index)) mirrors_to_host();
     if (Handler handler = handler_table()[index])
         RS_TRY((this->*handler)(call));
     else
         RS_TRY(call_host(call));
+    if (tracked && is_success(type, call.result)) track_resources(call, decoded_slots);
     if (!mirrors_.empty() && is_wait(index) && static_cast<VkResult>(call.result) == VK_SUCCESS)
         mirrors_from_host();
     if (profile_.enabled())

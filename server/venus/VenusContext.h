@@ -16,6 +16,7 @@
 #include "server/ContextRegistry.h"
 #include "server/venus/CommandProfile.h"
 #include "server/venus/ObjectTable.h"
+#include "server/venus/ResourceBounds.h"
 #include "server/venus/VulkanHost.h"
 #include "wire/venus/Decoder.h"
 #include "wire/venus/Encoder.h"
@@ -94,6 +95,37 @@ private:
     Status allocate_memory(Call& call);
     Status free_memory(Call& call);
     void release_left_devices();
+    void enable_robust_buffer_access(VkPhysicalDevice physical_device, VkDeviceCreateInfo& info,
+                                     VkPhysicalDeviceFeatures& features);
+
+    // BoundsChecks.cpp: buffer and memory ranges checked before the host
+    // follows them, and what they are checked against.
+    static const std::unordered_map<uint32_t, Handler>& bounds_checks();
+    static const std::vector<Handler>& bounds_check_table();
+    static bool tracks_resources(uint32_t index);
+    void track_resources(const Call& call, const uint64_t* decoded);
+    static Status out_of_bounds(const Call& call, const std::string& reason);
+    Status check_range(const Call& call, uint64_t buffer, uint64_t offset, uint64_t size, std::string_view what);
+    Status check_buffer_binding(const Call& call, VkDevice device, VkBuffer buffer, VkDeviceMemory memory,
+                                VkDeviceSize offset);
+    Status check_image_binding(const Call& call, VkDevice device, VkImage image, VkDeviceMemory memory,
+                               VkDeviceSize offset, bool whole_image);
+    Status check_bind_buffer_memory(Call& call);
+    Status check_bind_buffer_memory2(Call& call);
+    Status check_bind_image_memory(Call& call);
+    Status check_bind_image_memory2(Call& call);
+    Status check_update_descriptor_sets(Call& call);
+    Status check_create_buffer_view(Call& call);
+    Status check_copy_buffer(Call& call);
+    Status check_copy_buffer2(Call& call);
+    Status check_fill_buffer(Call& call);
+    Status check_update_buffer(Call& call);
+    Status check_bind_vertex_buffers(Call& call);
+    Status check_bind_index_buffer(Call& call);
+    Status check_draw_indirect(Call& call);
+    Status check_draw_indirect_count(Call& call);
+    Status check_dispatch_indirect(Call& call);
+    Status check_copy_query_pool_results(Call& call);
     Status allocate_device_memory(Call& call);
     Status import_blob(std::span<const std::byte> body);
     // VenusMemory.cpp: blobs as host memory, imported or mirrored.
@@ -108,6 +140,7 @@ private:
     ContextHost& host_io_;
     std::shared_ptr<VulkanHost> host_;
     ObjectTable objects_;
+    ResourceBounds bounds_;
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;
     std::vector<bool> device_functions_;  // on some device of this context

@@ -243,3 +243,81 @@ TEST_CASE("invalid SPIR-V and specialization data out of range end the context")
     CHECK(loss_of(context, p.commands.front()).find("reads past") != std::string::npos);
     CHECK(server.running());
 }
+
+namespace {
+
+// A device (ids 1-3) with a 4 KiB buffer (4) usable as a texel buffer and
+// 8 KiB of memory (5), nothing bound yet.
+void make_buffer_and_memory(client::Context& context) {
+    make_device(context);
+    VkBufferCreateInfo buffer_info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    buffer_info.size = 4096;
+    buffer_info.usage = VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    VkBuffer buffer = testing::handle<VkBuffer>(4);
+    VkMemoryAllocateInfo memory_info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    memory_info.allocationSize = 8192;
+    VkDeviceMemory memory = testing::handle<VkDeviceMemory>(5);
+    testing::VenusScript s;
+    s("vkCreateBuffer", testing::kWantsReply, 3, testing::ptr(&buffer_info), 0, testing::ptr(&buffer));
+    s("vkAllocateMemory", testing::kWantsReply, 3, testing::ptr(&memory_info), 0, testing::ptr(&memory));
+    for (const auto& command : s.commands) REQUIRE(result_of(context, command) == VK_SUCCESS);
+}
+
+std::vector<std::byte> bind_command(uint64_t offset) {
+    testing::VenusScript s;
+    s("vkBindBufferMemory", testing::kWantsReply, 3, 4, 5, offset);
+    return s.commands.front();
+}
+
+std::vector<std::byte> buffer_view_command(uint64_t offset, uint64_t range) {
+    VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    info.buffer = testing::handle<VkBuffer>(4);
+    info.format = VK_FORMAT_R8G8B8A8_UNORM;
+    info.offset = offset;
+    info.range = range;
+    VkBufferView view = testing::handle<VkBufferView>(6);
+    testing::VenusScript s;
+    s("vkCreateBufferView", testing::kWantsReply, 3, testing::ptr(&info), 0, testing::ptr(&view));
+    return s.commands.front();
+}
+
+}  // namespace
+
+// Host drivers follow the offsets and ranges they are given (fuzz_control
+// made lavapipe's shader write 1 GiB past a 4 KiB buffer through a
+// descriptor): ranges outside what the server saw created and bound end the
+// context with the numbers; ranges inside go through.
+TEST_CASE("buffer and memory ranges past their end end the context") {
+    ServerProcess server;
+    auto connection = connect_to(server.address());
+    auto lost_with = [&](auto&& steps) {
+        client::Context context(*connection, fb::CapsetType::Venus, 1);
+        make_buffer_and_memory(context);
+        return steps(context);
+    };
+    CHECK(lost_with([](client::Context& c) { return loss_of(c, bind_command(8192)); })
+              .find("4096 bytes at offset 8192 of an allocation of 8192") != std::string::npos);
+    CHECK(lost_with([](client::Context& c) { return loss_of(c, buffer_view_command(0, VK_WHOLE_SIZE)); })
+              .find("no live memory bound") != std::string::npos);
+    CHECK(lost_with([](client::Context& c) {
+              REQUIRE(result_of(c, bind_command(4096)) == VK_SUCCESS);
+              return loss_of(c, buffer_view_command(uint64_t{1} << 30, 256));
+          }).find("offset 1073741824 is outside a buffer of 4096 bytes") != std::string::npos);
+    CHECK(lost_with([](client::Context& c) {
+              REQUIRE(result_of(c, bind_command(0)) == VK_SUCCESS);
+              return loss_of(c, buffer_view_command(4000, 256));
+          }).find("256 bytes at offset 4000 overrun a buffer of 4096 bytes") != std::string::npos);
+    CHECK(lost_with([](client::Context& c) {
+              REQUIRE(result_of(c, bind_command(0)) == VK_SUCCESS);
+              testing::VenusScript free_memory;
+              free_memory("vkFreeMemory", 0, 3, 5, 0);
+              c.submit(0, free_memory.commands.front());
+              return loss_of(c, buffer_view_command(0, VK_WHOLE_SIZE));
+          }).find("no live memory bound") != std::string::npos);
+
+    client::Context context(*connection, fb::CapsetType::Venus, 1);
+    make_buffer_and_memory(context);
+    REQUIRE(result_of(context, bind_command(4096)) == VK_SUCCESS);
+    CHECK(result_of(context, buffer_view_command(0, VK_WHOLE_SIZE)) == VK_SUCCESS);
+    CHECK(server.running());
+}
