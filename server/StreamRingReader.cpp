@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <asio/post.hpp>
+
 #include "wire/StreamRingEntry.h"
 
 namespace rendersock::server {
@@ -25,7 +27,11 @@ void StreamRingReader::stop() {
 }
 
 Status StreamRingReader::drain() {
-    for (;;) {
+    // Unsigned distances: a hostile head cannot make this loop run on, since
+    // every entry read moves the position forward by what it consumed.
+    const uint64_t start = consumer_.position();
+    const uint64_t budget = consumer_.published() - start;
+    while (consumer_.position() - start < budget) {
         uint32_t tag = 0;
         switch (consumer_.read(tag, entry_, max_stream_bytes_)) {
             case shm::RingConsumer::ReadStatus::Empty: return Status::ok();
@@ -51,6 +57,7 @@ Status StreamRingReader::drain() {
             RS_TRY(std::move(status));
         }
     }
+    return Status::ok();
 }
 
 void StreamRingReader::wait_for_doorbell() {
@@ -70,18 +77,25 @@ void StreamRingReader::on_doorbell() {
 }
 
 void StreamRingReader::process() {
-    for (;;) {
-        Status status = drain();
-        if (!status.is_ok()) {
-            stopped_ = true;
-            failed_(status);
-            return;
-        }
-        // Only sleep once the flag is up and the ring is still empty, or a
-        // write that raced with us would never ring the bell.
-        if (consumer_.prepare_to_sleep()) break;
+    if (stopped_) return;
+    Status status = drain();
+    if (!status.is_ok()) {
+        stopped_ = true;
+        failed_(status);
+        return;
+    }
+    // Only sleep once the flag is up and the ring is still empty, or a
+    // write that raced with us would never ring the bell. With more to
+    // read, the socket's handlers get their turn first.
+    if (consumer_.published() != consumer_.position() || !consumer_.prepare_to_sleep()) {
+        process_later();
+        return;
     }
     wait_for_doorbell();
+}
+
+void StreamRingReader::process_later() {
+    asio::post(doorbell_.get_executor(), [self = shared_from_this()] { self->process(); });
 }
 
 }  // namespace rendersock::server

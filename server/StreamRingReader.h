@@ -25,14 +25,18 @@ public:
 
     void start();
     void stop();
-    // Hands over every complete stream now in the ring. Called before any
-    // socket message of the same context so the two paths stay in order.
+    // Hands over every complete stream the client had published when the
+    // call began; what it writes meanwhile waits for the next call. Called
+    // before any socket message of the same context so the two paths stay
+    // in order (what a thread wrote before sending that message is in), and
+    // bounded so a thread that never stops writing cannot starve the socket.
     Status drain();
 
 private:
     void wait_for_doorbell();
     void on_doorbell();
     void process();
+    void process_later();
 
     shm::RingConsumer consumer_;
     asio::posix::stream_descriptor doorbell_;

@@ -237,6 +237,10 @@ void RingConsumer::wake_producer_if_waiting() {
     }
 }
 
+uint64_t RingConsumer::published() const {
+    return header().head.load(std::memory_order_acquire);
+}
+
 bool RingConsumer::prepare_to_sleep() {
     if (corrupt_) {
         return false;

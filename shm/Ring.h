@@ -108,6 +108,12 @@ class RingConsumer {
 
     bool corrupt() const { return corrupt_; }
 
+    // Where the producer has published up to now, and where we have read up
+    // to: a reader that must not be starved by a producer that never stops
+    // reads up to a published position taken once, then does other work.
+    uint64_t published() const;
+    uint64_t position() const { return tail_; }
+
   private:
     Ring::Header& header() const;
     std::byte* data() const;
