@@ -80,14 +80,11 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* info,
         }
         context = std::make_unique<client::Context>(*connection, client::fb::CapsetType::Venus, 1,
                                                     "vulkan");
-        // The command ring (what GL uses) is left off for Vulkan for now:
-        // with it, recording through rendersock ran at native speed, but two
-        // threads (one recording and asking an event's status, one streaming
-        // event creations) stalled for seconds (thread_order_test; over 90 s
-        // on the H200), icd/README.md. Opt in with RENDERSOCK_VK_RING=1 to
-        // measure or debug it.
-        if (connection->address().kind == wire::Address::Kind::Unix && std::getenv("RENDERSOCK_VK_RING") &&
-            std::string_view(std::getenv("RENDERSOCK_VK_RING")) == "1")
+        // Over a Unix socket, streamed commands go through the shared-memory
+        // command ring (as GL's do): recording costs no system calls.
+        // RENDERSOCK_VK_RING=0 keeps everything on the socket.
+        const char* ring = std::getenv("RENDERSOCK_VK_RING");
+        if (connection->address().kind == wire::Address::Kind::Unix && !(ring && std::string_view(ring) == "0"))
             context->enable_stream_ring(kStreamRingBytes);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "rendersock: %s\n", e.what());
