@@ -77,11 +77,7 @@ const std::unordered_map<uint32_t, VenusContext::Handler>& VenusContext::bounds_
 }
 
 const std::vector<VenusContext::Handler>& VenusContext::bounds_check_table() {
-    static const auto table = [] {
-        std::vector<Handler> result(vv::command_type_count(), nullptr);
-        for (const auto& [index, check] : bounds_checks()) result[index] = check;
-        return result;
-    }();
+    static const auto table = by_command(bounds_checks());
     return table;
 }
 

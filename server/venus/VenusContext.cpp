@@ -271,12 +271,14 @@ Status VenusContext::register_created(Call& call, uint64_t parent) {
     return Status::ok();
 }
 
+std::vector<VenusContext::Handler> VenusContext::by_command(const std::unordered_map<uint32_t, Handler>& handlers) {
+    std::vector<Handler> result(vv::command_type_count(), nullptr);
+    for (const auto& [index, handler] : handlers) result[index] = handler;
+    return result;
+}
+
 const std::vector<VenusContext::Handler>& VenusContext::handler_table() {
-    static const auto table = [] {
-        std::vector<Handler> result(vv::command_type_count(), nullptr);
-        for (const auto& [index, handler] : handlers()) result[index] = handler;
-        return result;
-    }();
+    static const auto table = by_command(handlers());
     return table;
 }
 

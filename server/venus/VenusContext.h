@@ -83,6 +83,8 @@ private:
     static const std::unordered_map<uint32_t, Handler>& handlers();
     // handlers() as a table indexed by command, and which commands destroy.
     static const std::vector<Handler>& handler_table();
+    // A table of handlers by command index, from a map of some of them.
+    static std::vector<Handler> by_command(const std::unordered_map<uint32_t, Handler>& handlers);
     static const std::vector<bool>& destroy_table();
     Status create_instance(Call& call);
     Status enumerate_physical_devices(Call& call);
