@@ -24,7 +24,7 @@ bool ObjectTable::insert(uint16_t type, uint64_t id, uint64_t host, uint64_t par
         error = "object limit of " + std::to_string(max_objects_) + " reached";
         return false;
     }
-    auto [it, inserted] = objects_.emplace(id, Entry{type, host, parent});
+    auto [it, inserted] = objects_.emplace(id, Entry{type, host, parent, next_serial_});
     if (!inserted) {
         error = "object id " + std::to_string(id) + " is already in use";
         return false;
@@ -33,8 +33,15 @@ bool ObjectTable::insert(uint16_t type, uint64_t id, uint64_t host, uint64_t par
         if (id >= dense_.size()) dense_.resize(std::max<size_t>(id + 1, dense_.size() * 2), nullptr);
         dense_[id] = &it->second;  // map nodes never move
     }
+    ++next_serial_;
     if (parent) children_[parent].insert(id);
     return true;
+}
+
+uint64_t ObjectTable::serial_of(uint64_t id) const {
+    if (id < dense_.size()) return dense_[id] ? dense_[id]->serial : 0;
+    auto it = objects_.find(id);
+    return it == objects_.end() ? 0 : it->second.serial;
 }
 
 void ObjectTable::erase(uint64_t id) {

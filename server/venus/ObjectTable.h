@@ -23,6 +23,9 @@ public:
     void erase(uint64_t id);
     // Forgets everything created under `id`, but not `id` itself.
     void erase_children(uint64_t id);
+    // A number no other object of this table ever had: an id destroyed and
+    // created again gets a new one. 0 if the id is not live.
+    uint64_t serial_of(uint64_t id) const;
     // The id of a host handle (replies that return handles); 0 if unknown.
     uint64_t id_of(uint16_t type, uint64_t host) const;
     // Calls fn(id, host, parent) for every object of `type`.
@@ -40,6 +43,7 @@ private:
         uint16_t type;
         uint64_t host;
         uint64_t parent;
+        uint64_t serial;
     };
     std::unordered_map<uint64_t, Entry> objects_;
     // Clients count ids up from 1: small ids are looked up in an array.
@@ -49,6 +53,7 @@ private:
     // destroying each must not walk its siblings.
     std::unordered_map<uint64_t, std::unordered_set<uint64_t>> children_;
     size_t max_objects_;
+    uint64_t next_serial_ = 1;
 };
 
 }  // namespace rendersock::server::venus

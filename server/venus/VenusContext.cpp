@@ -159,6 +159,7 @@ Status VenusContext::execute(uint32_t index, uint32_t flags, std::span<const std
     const auto decoded = profile_.enabled() ? std::chrono::steady_clock::now()
                                             : std::chrono::steady_clock::time_point();
     if (Handler check = bounds_check_table()[index]) RS_TRY((this->*check)(call));
+    RS_TRY(note_references(call));
     uint64_t decoded_slots[32];
     const bool tracked = tracks_resources(index);
     if (tracked) std::memcpy(decoded_slots, slots, sizeof(uint64_t) * type.param_count);
@@ -194,6 +195,8 @@ Status VenusContext::execute_streamlined(uint32_t index, std::span<const std::by
         return Status::error(fb::ErrorCode::Malformed, std::string(type.name) + ": wrong body size");
     uint64_t slots[16];
     const std::byte* at = body.data();
+    const bool records = records_references()[index];
+    uint64_t command_buffer = 0;
     for (uint8_t i = 0; i < flat.count; ++i) {
         const vv::FlatParam& param = flat.params[i];
         uint64_t value = 0;
@@ -206,6 +209,10 @@ Status VenusContext::execute_streamlined(uint32_t index, std::span<const std::by
                     return Status::error(fb::ErrorCode::Malformed,
                                          std::string(type.name) + ": object " + std::to_string(value) +
                                              " is not a live " + vv::handle_types()[param.handle_type].name);
+                if (records && i == 0)
+                    command_buffer = value;
+                else if (records)
+                    record_reference(command_buffer, value, param.handle_type);
                 value = host;
             } else if (param.handle && i == 0) {
                 return Status::error(fb::ErrorCode::Malformed,

@@ -16,6 +16,7 @@
 #include "server/ContextRegistry.h"
 #include "server/venus/CommandProfile.h"
 #include "server/venus/ObjectTable.h"
+#include "server/venus/RecordedReferences.h"
 #include "server/venus/ResourceBounds.h"
 #include "server/venus/VulkanHost.h"
 #include "wire/venus/Decoder.h"
@@ -105,6 +106,10 @@ private:
     static const std::unordered_map<uint32_t, Handler>& bounds_checks();
     static const std::vector<Handler>& bounds_check_table();
     static bool tracks_resources(uint32_t index);
+    // RecordedReferences: what command buffers recorded, checked at submit.
+    static const std::vector<bool>& records_references();
+    Status note_references(const Call& call);
+    void record_reference(uint64_t command_buffer, uint64_t id, uint16_t type);
     void track_resources(const Call& call, const uint64_t* decoded);
     static Status out_of_bounds(const Call& call, const std::string& reason);
     Status check_range(const Call& call, uint64_t buffer, uint64_t offset, uint64_t size, std::string_view what);
@@ -143,6 +148,7 @@ private:
     std::shared_ptr<VulkanHost> host_;
     ObjectTable objects_;
     ResourceBounds bounds_;
+    RecordedReferences recorded_;
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;
     std::vector<bool> device_functions_;  // on some device of this context

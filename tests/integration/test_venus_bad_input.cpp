@@ -321,3 +321,74 @@ TEST_CASE("buffer and memory ranges past their end end the context") {
     CHECK(result_of(context, buffer_view_command(0, VK_WHOLE_SIZE)) == VK_SUCCESS);
     CHECK(server.running());
 }
+
+namespace {
+
+// On the device of make_device: queue 4, event 7, a command buffer 9 (from
+// pool 8) that sets the event. Returns the vkQueueSubmit of that buffer.
+std::vector<std::byte> record_set_event(client::Context& context) {
+    make_device(context);
+    testing::VenusScript s;
+    VkQueue queue = testing::handle<VkQueue>(4);
+    s("vkGetDeviceQueue", testing::kWantsReply, 3, 0, 0, testing::ptr(&queue));
+    const VkEventCreateInfo event_info{VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+    VkEvent event = testing::handle<VkEvent>(7);
+    s("vkCreateEvent", testing::kWantsReply, 3, testing::ptr(&event_info), 0, testing::ptr(&event));
+    VkCommandPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    VkCommandPool pool = testing::handle<VkCommandPool>(8);
+    s("vkCreateCommandPool", testing::kWantsReply, 3, testing::ptr(&pool_info), 0, testing::ptr(&pool));
+    VkCommandBufferAllocateInfo allocate_info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    allocate_info.commandPool = pool;
+    allocate_info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    allocate_info.commandBufferCount = 1;
+    VkCommandBuffer commands = testing::handle<VkCommandBuffer>(9);
+    s("vkAllocateCommandBuffers", testing::kWantsReply, 3, testing::ptr(&allocate_info), testing::ptr(&commands));
+    const VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    s("vkBeginCommandBuffer", testing::kWantsReply, 9, testing::ptr(&begin));
+    for (const auto& command : s.commands) REQUIRE(result_of(context, command) == VK_SUCCESS);
+    testing::VenusScript record;
+    record("vkCmdSetEvent", 0, 9, 7, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+    record("vkEndCommandBuffer", testing::kWantsReply, 9);
+    context.submit(0, record.commands[0]);
+    REQUIRE(result_of(context, record.commands[1]) == VK_SUCCESS);
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &commands;
+    testing::VenusScript submission;
+    submission("vkQueueSubmit", testing::kWantsReply, 4, 1, testing::ptr(&submit), 0);
+    return submission.commands.front();
+}
+
+}  // namespace
+
+// A command buffer names the objects it recorded; submitting it after one
+// of them was destroyed would have the host use a freed object (fuzz_venus
+// made lavapipe jump into a destroyed pipeline's code). The submit ends the
+// context with the reason; recorded again without it, it runs.
+TEST_CASE("submitting a command buffer whose objects were destroyed since ends the context") {
+    ServerProcess server;
+    auto connection = connect_to(server.address());
+    {
+        client::Context context(*connection, fb::CapsetType::Venus, 1);
+        const auto submit = record_set_event(context);
+        testing::VenusScript destroy;
+        destroy("vkDestroyEvent", 0, 3, 7, 0);
+        context.submit(0, destroy.commands.front());
+        CHECK(loss_of(context, submit).find("uses object 7, destroyed since it was recorded") != std::string::npos);
+    }
+    client::Context context(*connection, fb::CapsetType::Venus, 1);
+    const auto submit = record_set_event(context);
+    CHECK(result_of(context, submit) == VK_SUCCESS);
+    // The same id made again is another object: the recording still refers
+    // to the old one.
+    testing::VenusScript again;
+    const VkEventCreateInfo event_info{VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+    VkEvent event = testing::handle<VkEvent>(7);
+    again("vkDestroyEvent", 0, 3, 7, 0);
+    again("vkCreateEvent", testing::kWantsReply, 3, testing::ptr(&event_info), 0, testing::ptr(&event));
+    context.submit(0, again.commands[0]);
+    REQUIRE(result_of(context, again.commands[1]) == VK_SUCCESS);
+    CHECK(loss_of(context, submit).find("destroyed since it was recorded") != std::string::npos);
+    CHECK(server.running());
+}
