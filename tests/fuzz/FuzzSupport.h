@@ -3,6 +3,7 @@
 // host that discard what the server sends, and realistic Venus / control
 // streams built with the real encoders (wire/venus/Encoder, MessageBuilder).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -32,8 +33,17 @@ public:
     void reply(uint32_t, uint64_t, std::span<const std::byte>) override {}
     std::shared_ptr<server::Blob> find_blob(uint32_t, uint32_t) override { return nullptr; }
     void when_readable(int, std::function<void()>) override {}  // never: fuzzing needs no ordering
-    bool charge_device_memory(uint64_t) override { return true; }
-    void release_device_memory(uint64_t) override {}
+    // A budget as a shared server would set (--max-device-memory-bytes):
+    // without one, a 4 GiB vkAllocateMemory is a 4 GiB malloc in lavapipe,
+    // which libFuzzer reports as running out of memory.
+    bool charge_device_memory(uint64_t bytes) override {
+        if (bytes > kDeviceMemoryBudget - charged) return false;
+        charged += bytes;
+        return true;
+    }
+    void release_device_memory(uint64_t bytes) override { charged -= std::min(bytes, charged); }
+    static constexpr uint64_t kDeviceMemoryBudget = uint64_t{1} << 30;
+    uint64_t charged = 0;
 };
 
 // Handles are their own ids, as in the codec tests.

@@ -47,6 +47,9 @@ void run_ready_handlers() {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     log::set_level(log::Level::Error);
     srv = new Server();
+    // As a shared server would (see NoBlobHost): a 4 GiB allocation must be
+    // refused, not reported by libFuzzer as running out of memory.
+    srv->options.limits.max_device_memory_bytes = fuzz::NoBlobHost::kDeviceMemoryBudget;
     return 0;
 }
 
