@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vkgen import emit_icd, emit_server, emit_tables, model, registry  # noqa: E402
+from vkgen import emit_formats, emit_icd, emit_server, emit_tables, model, registry  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -104,6 +104,8 @@ def main():
           emit_tables.emit_command_table(forwarded, 'vk.xml', indices))
     write(os.path.join(out, 'server/venus/generated/VkCommandCalls.cpp'),
           emit_server.emit_calls(forwarded, reg, 'vk.xml', indices))
+    write(os.path.join(out, 'server/venus/generated/VkFormatBlocks.cpp'),
+          emit_formats.emit_formats(args.registry))
     write(os.path.join(out, 'icd/generated/VkEntryPoints.cpp'),
           emit_icd.emit_entry_points(forwarded, reg, 'vk.xml', indices, ICD_HAND_WRITTEN))
     write(os.path.join(out, 'icd/generated/VkExtensions.cpp'),

@@ -2,9 +2,11 @@
 // the server saw created (ResourceBounds) before the host driver follows
 // them. What is checked, and what is not yet, is listed in server/README.md
 // ("What the server checks before the host driver runs a command").
+#include <algorithm>
 #include <cstring>
 #include <string>
 
+#include "server/venus/FormatBlocks.h"
 #include "server/venus/VenusContext.h"
 #include "wire/venus/generated/VkIndices.h"
 
@@ -72,6 +74,19 @@ const std::unordered_map<uint32_t, VenusContext::Handler>& VenusContext::bounds_
         {idx::vkCmdDrawIndexedIndirectCount, &VenusContext::check_draw_indirect_count},
         {idx::vkCmdDispatchIndirect, &VenusContext::check_dispatch_indirect},
         {idx::vkCmdCopyQueryPoolResults, &VenusContext::check_copy_query_pool_results},
+        {idx::vkCmdCopyBufferToImage, &VenusContext::check_copy_buffer_to_image},
+        {idx::vkCmdCopyImageToBuffer, &VenusContext::check_copy_image_to_buffer},
+        {idx::vkCmdCopyBufferToImage2, &VenusContext::check_copy_buffer_to_image2},
+        {idx::vkCmdCopyImageToBuffer2, &VenusContext::check_copy_image_to_buffer2},
+        {idx::vkCmdCopyImage, &VenusContext::check_copy_image},
+        {idx::vkCmdResolveImage, &VenusContext::check_copy_image},
+        {idx::vkCmdCopyImage2, &VenusContext::check_copy_image2},
+        {idx::vkCmdResolveImage2, &VenusContext::check_resolve_image2},
+        {idx::vkCmdBlitImage, &VenusContext::check_blit_image},
+        {idx::vkCmdBlitImage2, &VenusContext::check_blit_image2},
+        {idx::vkCmdClearColorImage, &VenusContext::check_clear_image},
+        {idx::vkCmdClearDepthStencilImage, &VenusContext::check_clear_image},
+        {idx::vkCreateImageView, &VenusContext::check_create_image_view},
     };
     return table;
 }
@@ -263,6 +278,173 @@ Status VenusContext::check_copy_query_pool_results(Call& call) {
                        "query results");
 }
 
+namespace {
+
+VkBufferImageCopy as_region(const VkBufferImageCopy2& region) {
+    return {region.bufferOffset, region.bufferRowLength, region.bufferImageHeight, region.imageSubresource,
+            region.imageOffset, region.imageExtent};
+}
+
+// A copy's extent as the destination sees it, where the two formats' blocks
+// differ (a compressed image copied to an uncompressed one and back).
+VkExtent3D destination_extent(const ResourceBounds& bounds, uint64_t source, uint64_t destination,
+                              VkExtent3D extent) {
+    const auto* from = bounds.image_shape(source);
+    const auto* to = bounds.image_shape(destination);
+    const FormatBlock* a = from ? format_block(from->format) : nullptr;
+    const FormatBlock* b = to ? format_block(to->format) : nullptr;
+    if (!a || !b) return extent;
+    auto scale = [](uint32_t size, uint32_t from_block, uint32_t to_block) {
+        return static_cast<uint32_t>((uint64_t{size} * to_block + from_block - 1) / from_block);
+    };
+    return {scale(extent.width, a->width, b->width), scale(extent.height, a->height, b->height),
+            scale(extent.depth, a->depth, b->depth)};
+}
+
+// The box between a blit's two corners, which may come in either order.
+void corners_to_box(const VkOffset3D corners[2], VkOffset3D& offset, VkExtent3D& extent) {
+    offset = {std::min(corners[0].x, corners[1].x), std::min(corners[0].y, corners[1].y),
+              std::min(corners[0].z, corners[1].z)};
+    extent = {static_cast<uint32_t>(std::max(corners[0].x, corners[1].x) - int64_t{offset.x}),
+              static_cast<uint32_t>(std::max(corners[0].y, corners[1].y) - int64_t{offset.y}),
+              static_cast<uint32_t>(std::max(corners[0].z, corners[1].z) - int64_t{offset.z})};
+}
+
+}  // namespace
+
+Status VenusContext::check_reason(const Call& call, const std::string& reason) {
+    return reason.empty() ? Status::ok() : out_of_bounds(call, reason);
+}
+
+Status VenusContext::check_buffer_image_regions(const Call& call, uint64_t buffer, uint64_t image, uint32_t count,
+                                                const VkBufferImageCopy* regions, const VkBufferImageCopy2* regions2) {
+    for (uint32_t i = 0; i < count; ++i)
+        RS_TRY(check_reason(call, bounds_.check_buffer_image_copy(buffer, image,
+                                                                  regions ? regions[i] : as_region(regions2[i]),
+                                                                  "buffer/image copy")));
+    return Status::ok();
+}
+
+Status VenusContext::check_copy_buffer_to_image(Call& call) {
+    return check_buffer_image_regions(call, call.slots[1], call.slots[2], slot_as<uint32_t>(call.slots, 4),
+                                      slot_as<const VkBufferImageCopy*>(call.slots, 5), nullptr);
+}
+
+Status VenusContext::check_copy_image_to_buffer(Call& call) {
+    return check_buffer_image_regions(call, call.slots[3], call.slots[1], slot_as<uint32_t>(call.slots, 4),
+                                      slot_as<const VkBufferImageCopy*>(call.slots, 5), nullptr);
+}
+
+Status VenusContext::check_copy_buffer_to_image2(Call& call) {
+    const auto* info = slot_as<const VkCopyBufferToImageInfo2*>(call.slots, 1);
+    if (!info) return Status::ok();
+    return check_buffer_image_regions(call, reinterpret_cast<uint64_t>(info->srcBuffer),
+                                      reinterpret_cast<uint64_t>(info->dstImage), info->regionCount, nullptr,
+                                      info->pRegions);
+}
+
+Status VenusContext::check_copy_image_to_buffer2(Call& call) {
+    const auto* info = slot_as<const VkCopyImageToBufferInfo2*>(call.slots, 1);
+    if (!info) return Status::ok();
+    return check_buffer_image_regions(call, reinterpret_cast<uint64_t>(info->dstBuffer),
+                                      reinterpret_cast<uint64_t>(info->srcImage), info->regionCount, nullptr,
+                                      info->pRegions);
+}
+
+Status VenusContext::check_image_pair(const Call& call, uint64_t source, uint64_t destination,
+                                      const VkImageSubresourceLayers& source_layers, VkOffset3D source_offset,
+                                      const VkImageSubresourceLayers& destination_layers,
+                                      VkOffset3D destination_offset, VkExtent3D extent) {
+    RS_TRY(check_reason(call, bounds_.check_image_box(source, source_layers, source_offset, extent, "copy source")));
+    return check_reason(call, bounds_.check_image_box(destination, destination_layers, destination_offset,
+                                                      destination_extent(bounds_, source, destination, extent),
+                                                      "copy destination"));
+}
+
+Status VenusContext::check_copy_image(Call& call) {
+    // vkCmdCopyImage and vkCmdResolveImage: VkImageCopy and VkImageResolve
+    // have the same members.
+    static_assert(sizeof(VkImageCopy) == sizeof(VkImageResolve));
+    const auto count = slot_as<uint32_t>(call.slots, 5);
+    const auto* regions = slot_as<const VkImageCopy*>(call.slots, 6);
+    for (uint32_t i = 0; i < count; ++i)
+        RS_TRY(check_image_pair(call, call.slots[1], call.slots[3], regions[i].srcSubresource, regions[i].srcOffset,
+                                regions[i].dstSubresource, regions[i].dstOffset, regions[i].extent));
+    return Status::ok();
+}
+
+Status VenusContext::check_copy_image2(Call& call) {
+    const auto* info = slot_as<const VkCopyImageInfo2*>(call.slots, 1);
+    if (!info) return Status::ok();
+    for (uint32_t i = 0; i < info->regionCount; ++i) {
+        const VkImageCopy2& region = info->pRegions[i];
+        RS_TRY(check_image_pair(call, reinterpret_cast<uint64_t>(info->srcImage),
+                                reinterpret_cast<uint64_t>(info->dstImage), region.srcSubresource, region.srcOffset,
+                                region.dstSubresource, region.dstOffset, region.extent));
+    }
+    return Status::ok();
+}
+
+Status VenusContext::check_resolve_image2(Call& call) {
+    const auto* info = slot_as<const VkResolveImageInfo2*>(call.slots, 1);
+    if (!info) return Status::ok();
+    for (uint32_t i = 0; i < info->regionCount; ++i) {
+        const VkImageResolve2& region = info->pRegions[i];
+        RS_TRY(check_image_pair(call, reinterpret_cast<uint64_t>(info->srcImage),
+                                reinterpret_cast<uint64_t>(info->dstImage), region.srcSubresource, region.srcOffset,
+                                region.dstSubresource, region.dstOffset, region.extent));
+    }
+    return Status::ok();
+}
+
+Status VenusContext::check_blit(const Call& call, uint64_t source, uint64_t destination,
+                                const VkImageSubresourceLayers& source_layers, const VkOffset3D source_corners[2],
+                                const VkImageSubresourceLayers& destination_layers,
+                                const VkOffset3D destination_corners[2]) {
+    VkOffset3D offset;
+    VkExtent3D extent;
+    corners_to_box(source_corners, offset, extent);
+    RS_TRY(check_reason(call, bounds_.check_image_box(source, source_layers, offset, extent, "blit source")));
+    corners_to_box(destination_corners, offset, extent);
+    return check_reason(call, bounds_.check_image_box(destination, destination_layers, offset, extent,
+                                                      "blit destination"));
+}
+
+Status VenusContext::check_blit_image(Call& call) {
+    const auto count = slot_as<uint32_t>(call.slots, 5);
+    const auto* regions = slot_as<const VkImageBlit*>(call.slots, 6);
+    for (uint32_t i = 0; i < count; ++i)
+        RS_TRY(check_blit(call, call.slots[1], call.slots[3], regions[i].srcSubresource, regions[i].srcOffsets,
+                          regions[i].dstSubresource, regions[i].dstOffsets));
+    return Status::ok();
+}
+
+Status VenusContext::check_blit_image2(Call& call) {
+    const auto* info = slot_as<const VkBlitImageInfo2*>(call.slots, 1);
+    if (!info) return Status::ok();
+    for (uint32_t i = 0; i < info->regionCount; ++i)
+        RS_TRY(check_blit(call, reinterpret_cast<uint64_t>(info->srcImage), reinterpret_cast<uint64_t>(info->dstImage),
+                          info->pRegions[i].srcSubresource, info->pRegions[i].srcOffsets,
+                          info->pRegions[i].dstSubresource, info->pRegions[i].dstOffsets));
+    return Status::ok();
+}
+
+Status VenusContext::check_clear_image(Call& call) {
+    // vkCmdClearColorImage and vkCmdClearDepthStencilImage share the layout.
+    const auto count = slot_as<uint32_t>(call.slots, 4);
+    const auto* ranges = slot_as<const VkImageSubresourceRange*>(call.slots, 5);
+    for (uint32_t i = 0; i < count; ++i)
+        RS_TRY(check_reason(call, bounds_.check_image_range(call.slots[1], ranges[i], "clear")));
+    return Status::ok();
+}
+
+Status VenusContext::check_create_image_view(Call& call) {
+    const auto* info = slot_as<const VkImageViewCreateInfo*>(call.slots, 1);
+    if (!info) return Status::ok();
+    return check_reason(call, bounds_.check_image_range(reinterpret_cast<uint64_t>(info->image),
+                                                        info->subresourceRange, "image view"));
+}
+
 // After the host created, bound or destroyed something: what the checks
 // above compare with. `decoded` are the parameters as decoded (handlers may
 // point slots at their own copies).
@@ -287,6 +469,22 @@ void VenusContext::track_resources(const Call& call, const uint64_t* decoded) {
                                      reinterpret_cast<uint64_t>(infos[i].memory));
             break;
         }
+        case idx::vkCreateImage:
+            if (const auto* info = slot_as<const VkImageCreateInfo*>(decoded, 1); info && !call.created.empty())
+                bounds_.image_created(decoded[0], *call.created[0].host_slot,
+                                      {info->imageType, info->format, info->extent, info->mipLevels,
+                                       info->arrayLayers});
+            break;
+        case idx::vkDestroyImage: bounds_.image_destroyed(decoded[1]); break;
+        case idx::vkBindImageMemory: bounds_.image_bound(decoded[1], decoded[2]); break;
+        case idx::vkBindImageMemory2: {
+            const auto count = slot_as<uint32_t>(decoded, 1);
+            const auto* infos = slot_as<const VkBindImageMemoryInfo*>(decoded, 2);
+            for (uint32_t i = 0; i < count; ++i)
+                bounds_.image_bound(reinterpret_cast<uint64_t>(infos[i].image),
+                                    reinterpret_cast<uint64_t>(infos[i].memory));
+            break;
+        }
         case idx::vkDestroyDevice: bounds_.device_destroyed(decoded[0]); break;
         default: break;
     }
@@ -295,7 +493,8 @@ void VenusContext::track_resources(const Call& call, const uint64_t* decoded) {
 bool VenusContext::tracks_resources(uint32_t index) {
     return index == idx::vkCreateBuffer || index == idx::vkDestroyBuffer || index == idx::vkAllocateMemory ||
            index == idx::vkFreeMemory || index == idx::vkBindBufferMemory || index == idx::vkBindBufferMemory2 ||
-           index == idx::vkDestroyDevice;
+           index == idx::vkDestroyDevice || index == idx::vkCreateImage || index == idx::vkDestroyImage ||
+           index == idx::vkBindImageMemory || index == idx::vkBindImageMemory2;
 }
 
 }  // namespace rendersock::server::venus

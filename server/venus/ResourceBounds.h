@@ -8,6 +8,8 @@
 // made afresh when the host creates the object, so a reused handle value
 // never inherits an old size.
 
+#include <vulkan/vulkan.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,6 +30,30 @@ public:
     std::string check_binding(uint64_t memory, uint64_t offset, uint64_t required) const;
     void buffer_bound(uint64_t buffer, uint64_t memory);
 
+    struct ImageShape {
+        VkImageType type;
+        VkFormat format;
+        VkExtent3D extent;
+        uint32_t mip_levels;
+        uint32_t array_layers;
+    };
+    void image_created(uint64_t device, uint64_t image, const ImageShape& shape);
+    void image_destroyed(uint64_t image);
+    // `memory` 0: bound by other means (a swapchain), taken as bound.
+    void image_bound(uint64_t image, uint64_t memory);
+
+    // An image with live memory bound, the layers and level named, and the
+    // box [offset, offset + extent) inside that level. Empty when allowed.
+    std::string check_image_box(uint64_t image, const VkImageSubresourceLayers& layers, VkOffset3D offset,
+                                VkExtent3D extent, std::string_view what) const;
+    // Levels and layers of an image (clears, views).
+    std::string check_image_range(uint64_t image, const VkImageSubresourceRange& range, std::string_view what) const;
+    // Both sides of one buffer<->image copy region.
+    std::string check_buffer_image_copy(uint64_t buffer, uint64_t image, const VkBufferImageCopy& region,
+                                        std::string_view what) const;
+    // The shape of a live image, or null.
+    const ImageShape* image_shape(uint64_t image) const;
+
     // [offset, offset + size) of a buffer with live memory bound; `size`
     // may be VK_WHOLE_SIZE (the rest of the buffer). As the API asks, the
     // offset lies inside the buffer. Empty when allowed, else the reason,
@@ -46,7 +72,18 @@ private:
         uint64_t memory = 0;
         uint64_t memory_generation = 0;
     };
+    struct Image {
+        uint64_t device;
+        ImageShape shape;
+        uint64_t memory = 0;
+        uint64_t memory_generation = 0;
+        bool bound = false;
+    };
+    std::string check_image(uint64_t image, std::string_view what, const Image*& entry) const;
+    bool memory_live(uint64_t memory, uint64_t generation) const;
+
     std::unordered_map<uint64_t, Memory> memories_;
+    std::unordered_map<uint64_t, Image> images_;
     std::unordered_map<uint64_t, Buffer> buffers_;
     uint64_t next_generation_ = 1;
 };

@@ -133,6 +133,27 @@ private:
     Status check_draw_indirect_count(Call& call);
     Status check_dispatch_indirect(Call& call);
     Status check_copy_query_pool_results(Call& call);
+    static Status check_reason(const Call& call, const std::string& reason);
+    Status check_buffer_image_regions(const Call& call, uint64_t buffer, uint64_t image, uint32_t count,
+                                      const VkBufferImageCopy* regions, const VkBufferImageCopy2* regions2);
+    Status check_image_pair(const Call& call, uint64_t source, uint64_t destination,
+                            const VkImageSubresourceLayers& source_layers, VkOffset3D source_offset,
+                            const VkImageSubresourceLayers& destination_layers, VkOffset3D destination_offset,
+                            VkExtent3D extent);
+    Status check_blit(const Call& call, uint64_t source, uint64_t destination,
+                      const VkImageSubresourceLayers& source_layers, const VkOffset3D source_corners[2],
+                      const VkImageSubresourceLayers& destination_layers, const VkOffset3D destination_corners[2]);
+    Status check_copy_buffer_to_image(Call& call);
+    Status check_copy_image_to_buffer(Call& call);
+    Status check_copy_buffer_to_image2(Call& call);
+    Status check_copy_image_to_buffer2(Call& call);
+    Status check_copy_image(Call& call);
+    Status check_copy_image2(Call& call);
+    Status check_resolve_image2(Call& call);
+    Status check_blit_image(Call& call);
+    Status check_blit_image2(Call& call);
+    Status check_clear_image(Call& call);
+    Status check_create_image_view(Call& call);
     Status allocate_device_memory(Call& call);
     Status import_blob(std::span<const std::byte> body);
     // VenusMemory.cpp: blobs as host memory, imported or mirrored.

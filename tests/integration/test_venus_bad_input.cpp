@@ -392,3 +392,107 @@ TEST_CASE("submitting a command buffer whose objects were destroyed since ends t
     CHECK(loss_of(context, submit).find("destroyed since it was recorded") != std::string::npos);
     CHECK(server.running());
 }
+
+namespace {
+
+// On make_buffer_and_memory's device (buffer 4 bound to memory 5): a
+// 16x16 RGBA8 image 10 with one level and layer, bound to memory 11, and a
+// command buffer 13 (pool 12) recording.
+void make_image_and_recording(client::Context& context) {
+    make_buffer_and_memory(context);
+    REQUIRE(result_of(context, bind_command(0)) == VK_SUCCESS);
+    VkImageCreateInfo image_info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+    image_info.imageType = VK_IMAGE_TYPE_2D;
+    image_info.format = VK_FORMAT_R8G8B8A8_UNORM;
+    image_info.extent = {16, 16, 1};
+    image_info.mipLevels = 1;
+    image_info.arrayLayers = 1;
+    image_info.samples = VK_SAMPLE_COUNT_1_BIT;
+    image_info.tiling = VK_IMAGE_TILING_OPTIMAL;
+    image_info.usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT;
+    VkImage image = testing::handle<VkImage>(10);
+    VkMemoryAllocateInfo memory_info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    memory_info.allocationSize = 1 << 16;
+    VkDeviceMemory memory = testing::handle<VkDeviceMemory>(11);
+    VkCommandPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    VkCommandPool pool = testing::handle<VkCommandPool>(12);
+    VkCommandBufferAllocateInfo allocate_info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    allocate_info.commandPool = pool;
+    allocate_info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    allocate_info.commandBufferCount = 1;
+    VkCommandBuffer commands = testing::handle<VkCommandBuffer>(13);
+    const VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    testing::VenusScript s;
+    s("vkCreateImage", testing::kWantsReply, 3, testing::ptr(&image_info), 0, testing::ptr(&image));
+    s("vkAllocateMemory", testing::kWantsReply, 3, testing::ptr(&memory_info), 0, testing::ptr(&memory));
+    s("vkBindImageMemory", testing::kWantsReply, 3, 10, 11, 0);
+    s("vkCreateCommandPool", testing::kWantsReply, 3, testing::ptr(&pool_info), 0, testing::ptr(&pool));
+    s("vkAllocateCommandBuffers", testing::kWantsReply, 3, testing::ptr(&allocate_info), testing::ptr(&commands));
+    s("vkBeginCommandBuffer", testing::kWantsReply, 13, testing::ptr(&begin));
+    for (const auto& command : s.commands) REQUIRE(result_of(context, command) == VK_SUCCESS);
+}
+
+// Records one buffer-to-image copy into command buffer 13, then asks for
+// vkEndCommandBuffer's answer. The reason the context was lost (a streamed
+// command has no answer of its own to carry it), empty if it lives.
+std::string copy_to_image(client::Connection& connection, client::Context& context, VkBufferImageCopy region) {
+    testing::VenusScript s;
+    s("vkCmdCopyBufferToImage", 0, 13, 4, 10, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, testing::ptr(&region));
+    s("vkEndCommandBuffer", testing::kWantsReply, 13);
+    context.submit(0, s.commands[0]);
+    loss_of(context, s.commands[1]);
+    return connection.context_lost_reason(context.id()).value_or("");
+}
+
+std::vector<std::byte> image_view_command(uint32_t base_level) {
+    VkImageViewCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+    info.image = testing::handle<VkImage>(10);
+    info.viewType = VK_IMAGE_VIEW_TYPE_2D;
+    info.format = VK_FORMAT_R8G8B8A8_UNORM;
+    info.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, base_level, 1, 0, 1};
+    VkImageView view = testing::handle<VkImageView>(14);
+    testing::VenusScript s;
+    s("vkCreateImageView", testing::kWantsReply, 3, testing::ptr(&info), 0, testing::ptr(&view));
+    return s.commands.front();
+}
+
+}  // namespace
+
+// The image side of copies and views: levels, layers and boxes outside the
+// image, and buffer extents a region would run past (4 bytes a texel of
+// RGBA8), end the context; a copy that fits goes through.
+TEST_CASE("image regions and buffer extents past their end end the context") {
+    ServerProcess server;
+    auto connection = connect_to(server.address());
+    VkBufferImageCopy fits{};
+    fits.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    fits.imageExtent = {16, 16, 1};  // 1 KiB of the 4 KiB buffer
+    auto lost_with = [&](auto&& steps) {
+        client::Context context(*connection, fb::CapsetType::Venus, 1);
+        make_image_and_recording(context);
+        return steps(context);
+    };
+    CHECK(lost_with([](client::Context& c) { return loss_of(c, image_view_command(1)); })
+              .find("levels from 1 (1), layers from 0 (1) of an image with 1 levels and 1 layers") != std::string::npos);
+    CHECK(lost_with([&](client::Context& c) {
+              VkBufferImageCopy region = fits;
+              region.imageExtent = {32, 16, 1};
+              return copy_to_image(*connection, c, region);
+          }).find("leaves level 0 (16x16x1)") != std::string::npos);
+    CHECK(lost_with([&](client::Context& c) {
+              VkBufferImageCopy region = fits;
+              region.imageSubresource.mipLevel = 3;
+              return copy_to_image(*connection, c, region);
+          }).find("mip level 3 of an image with 1") != std::string::npos);
+    CHECK(lost_with([&](client::Context& c) {
+              VkBufferImageCopy region = fits;
+              region.bufferOffset = 3500;
+              return copy_to_image(*connection, c, region);
+          }).find("1024 bytes at offset 3500 overrun a buffer of 4096 bytes") != std::string::npos);
+
+    client::Context context(*connection, fb::CapsetType::Venus, 1);
+    make_image_and_recording(context);
+    CHECK(result_of(context, image_view_command(0)) == VK_SUCCESS);
+    CHECK(copy_to_image(*connection, context, fits).empty());
+    CHECK(server.running());
+}
