@@ -8,8 +8,11 @@
 namespace rendersock::icd {
 namespace {
 
-// Batches are sent once they reach this size even without a sync point.
-constexpr size_t kFlushBytes = 256 * 1024;
+// Batches are sent once they reach this size even without a sync point:
+// over the socket large (each send is a system call), into the ring small,
+// so the server starts on a command buffer while it is still being recorded.
+constexpr size_t kSocketFlushBytes = 256 * 1024;
+constexpr size_t kRingFlushBytes = 32 * 1024;
 
 }  // namespace
 
@@ -29,7 +32,7 @@ std::vector<std::byte> CommandStream::submit(uint32_t command_index, const uint6
 void CommandStream::post(uint32_t command_index, const uint64_t* slots) {
     std::lock_guard lock(mutex_);
     wire::venus::Encoder(pending_, *this).command(command_index, 0, slots);
-    if (pending_.size() >= kFlushBytes) flush_locked();
+    if (pending_.size() >= flush_bytes()) flush_locked();
 }
 
 std::vector<std::byte> CommandStream::submit_after(uint32_t private_command,
@@ -94,13 +97,17 @@ std::vector<std::byte> CommandStream::submit_locked(uint32_t command_index, cons
     wire::venus::Encoder encoder(pending_, *this);
     encoder.command(command_index, flags, slots);
     if (!sync) {
-        if (pending_.size() >= kFlushBytes) flush_locked();
+        if (pending_.size() >= flush_bytes()) flush_locked();
         return {};
     }
     const uint32_t serial = context_.submit_for_reply(0, pending_);
     pending_.clear();
     lock.unlock();
     return std::move(context_.reply_to(serial).frame.payload);
+}
+
+size_t CommandStream::flush_bytes() const {
+    return context_.has_stream_ring() ? kRingFlushBytes : kSocketFlushBytes;
 }
 
 // See submit_locked: before an answered command, what is pending goes

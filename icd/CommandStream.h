@@ -35,6 +35,7 @@ public:
     uint64_t id_of(uint16_t handle_type, uint64_t native) override;
 
 private:
+    size_t flush_bytes() const;
     void flush_locked();
     void flush_to_ring_locked();
     static bool cacheable(uint32_t command_index);
