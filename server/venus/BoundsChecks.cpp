@@ -373,11 +373,13 @@ Status VenusContext::check_copy_image(Call& call) {
     return Status::ok();
 }
 
-Status VenusContext::check_copy_image2(Call& call) {
-    const auto* info = slot_as<const VkCopyImageInfo2*>(call.slots, 1);
+// vkCmdCopyImage2 and vkCmdResolveImage2: their infos and regions have the
+// same members.
+template <typename Info>
+Status VenusContext::check_image_pairs(const Call& call, const Info* info) {
     if (!info) return Status::ok();
     for (uint32_t i = 0; i < info->regionCount; ++i) {
-        const VkImageCopy2& region = info->pRegions[i];
+        const auto& region = info->pRegions[i];
         RS_TRY(check_image_pair(call, reinterpret_cast<uint64_t>(info->srcImage),
                                 reinterpret_cast<uint64_t>(info->dstImage), region.srcSubresource, region.srcOffset,
                                 region.dstSubresource, region.dstOffset, region.extent));
@@ -385,16 +387,12 @@ Status VenusContext::check_copy_image2(Call& call) {
     return Status::ok();
 }
 
+Status VenusContext::check_copy_image2(Call& call) {
+    return check_image_pairs(call, slot_as<const VkCopyImageInfo2*>(call.slots, 1));
+}
+
 Status VenusContext::check_resolve_image2(Call& call) {
-    const auto* info = slot_as<const VkResolveImageInfo2*>(call.slots, 1);
-    if (!info) return Status::ok();
-    for (uint32_t i = 0; i < info->regionCount; ++i) {
-        const VkImageResolve2& region = info->pRegions[i];
-        RS_TRY(check_image_pair(call, reinterpret_cast<uint64_t>(info->srcImage),
-                                reinterpret_cast<uint64_t>(info->dstImage), region.srcSubresource, region.srcOffset,
-                                region.dstSubresource, region.dstOffset, region.extent));
-    }
-    return Status::ok();
+    return check_image_pairs(call, slot_as<const VkResolveImageInfo2*>(call.slots, 1));
 }
 
 Status VenusContext::check_blit(const Call& call, uint64_t source, uint64_t destination,

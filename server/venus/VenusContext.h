@@ -148,6 +148,8 @@ private:
     Status check_copy_buffer_to_image2(Call& call);
     Status check_copy_image_to_buffer2(Call& call);
     Status check_copy_image(Call& call);
+    template <typename Info>
+    Status check_image_pairs(const Call& call, const Info* info);
     Status check_copy_image2(Call& call);
     Status check_resolve_image2(Call& call);
     Status check_blit_image(Call& call);

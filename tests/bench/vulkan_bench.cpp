@@ -160,15 +160,7 @@ constexpr VkFormat kFormat = VK_FORMAT_R8G8B8A8_UNORM;
 GraphicsSetup make_graphics(const VulkanApp& app, const char* vert, const char* frag) {
     VkDevice device = app.device;
     GraphicsSetup g{};
-    VkImageCreateInfo image_info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-    image_info.imageType = VK_IMAGE_TYPE_2D;
-    image_info.format = kFormat;
-    image_info.extent = {kSize, kSize, 1};
-    image_info.mipLevels = 1;
-    image_info.arrayLayers = 1;
-    image_info.samples = VK_SAMPLE_COUNT_1_BIT;
-    image_info.tiling = VK_IMAGE_TILING_OPTIMAL;
-    image_info.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT;
+    const VkImageCreateInfo image_info = image_2d_info(kFormat, kSize, kSize, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT);
     VK_CHECK(vkCreateImage(device, &image_info, nullptr, &g.image));
     VkMemoryRequirements requirements;
     vkGetImageMemoryRequirements(device, g.image, &requirements);

@@ -93,17 +93,9 @@ std::vector<std::vector<std::byte>> realistic_venus_commands(const std::vector<u
     s("vkBindBufferMemory", kReply, device, src, memory, 0);
     s("vkBindBufferMemory", kReply, device, dst, memory, 4096);
 
-    VkImageCreateInfo image_info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-    image_info.imageType = VK_IMAGE_TYPE_2D;
-    image_info.format = VK_FORMAT_R8G8B8A8_UNORM;
-    image_info.extent = {16, 16, 1};
-    image_info.mipLevels = 1;
-    image_info.arrayLayers = 1;
-    image_info.samples = VK_SAMPLE_COUNT_1_BIT;
-    image_info.tiling = VK_IMAGE_TILING_OPTIMAL;
-    image_info.usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT |
-                       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT;
-    image_info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    const VkImageCreateInfo image_info = image_2d_info(
+        VK_FORMAT_R8G8B8A8_UNORM, 16, 16,
+        VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT);
     VkImage image_out = handle<VkImage>(image);
     s("vkCreateImage", kReply, device, ptr(&image_info), 0, ptr(&image_out));
     s("vkGetImageMemoryRequirements", kReply, device, image, ptr(&requirements));

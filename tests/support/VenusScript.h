@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "tests/vulkan/ImageInfo.h"
 #include "wire/venus/Codec.h"
 #include "wire/venus/Encoder.h"
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "ImageInfo.h"
+
 #define VK_CHECK(call)                                                              \
     do {                                                                            \
         VkResult result_ = (call);                                                  \

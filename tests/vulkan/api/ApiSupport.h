@@ -180,16 +180,7 @@ inline Image make_image(const Context& ctx, uint32_t width, uint32_t height, VkF
     Image result;
     result.width = width;
     result.height = height;
-    VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-    info.imageType = VK_IMAGE_TYPE_2D;
-    info.format = format;
-    info.extent = {width, height, 1};
-    info.mipLevels = 1;
-    info.arrayLayers = 1;
-    info.samples = samples;
-    info.tiling = VK_IMAGE_TILING_OPTIMAL;
-    info.usage = usage;
-    info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    const VkImageCreateInfo info = image_2d_info(format, width, height, usage, samples);
     VK_CHECK(vkCreateImage(ctx.device, &info, nullptr, &result.image));
     VkMemoryRequirements requirements;
     vkGetImageMemoryRequirements(ctx.device, result.image, &requirements);
