@@ -87,6 +87,15 @@ const std::unordered_map<uint32_t, VenusContext::Handler>& VenusContext::bounds_
         {idx::vkCmdClearColorImage, &VenusContext::check_clear_image},
         {idx::vkCmdClearDepthStencilImage, &VenusContext::check_clear_image},
         {idx::vkCreateImageView, &VenusContext::check_create_image_view},
+        {idx::vkCmdWriteTimestamp, &VenusContext::check_one_query},
+        {idx::vkCmdWriteTimestamp2, &VenusContext::check_one_query},
+        {idx::vkCmdBeginQuery, &VenusContext::check_one_query},
+        {idx::vkCmdEndQuery, &VenusContext::check_one_query},
+        {idx::vkCmdBeginQueryIndexedEXT, &VenusContext::check_one_query},
+        {idx::vkCmdEndQueryIndexedEXT, &VenusContext::check_one_query},
+        {idx::vkCmdResetQueryPool, &VenusContext::check_query_range},
+        {idx::vkResetQueryPool, &VenusContext::check_query_range},
+        {idx::vkGetQueryPoolResults, &VenusContext::check_get_query_pool_results},
     };
     return table;
 }
@@ -266,15 +275,44 @@ Status VenusContext::check_dispatch_indirect(Call& call) {
     return check_range(call, call.slots[1], call.slots[2], sizeof(VkDispatchIndirectCommand), "indirect dispatch");
 }
 
+// Bytes one query's results take at least: a value (and its availability);
+// pipeline statistics queries write one value per statistic.
+uint64_t VenusContext::query_record_bytes(VkQueryResultFlags flags) {
+    const uint64_t value = (flags & VK_QUERY_RESULT_64_BIT) ? 8 : 4;
+    return value * ((flags & VK_QUERY_RESULT_WITH_AVAILABILITY_BIT) ? 2 : 1);
+}
+
+Status VenusContext::check_one_query(Call& call) {
+    // The pool and query follow the command buffer, or the command buffer
+    // and a stage (vkCmdWriteTimestamp, vkCmdWriteTimestamp2).
+    const bool after_stage = call.index == idx::vkCmdWriteTimestamp || call.index == idx::vkCmdWriteTimestamp2;
+    const int pool = after_stage ? 2 : 1;
+    return check_reason(call, bounds_.check_queries(call.slots[pool], slot_as<uint32_t>(call.slots, pool + 1), 1,
+                                                    "query"));
+}
+
+Status VenusContext::check_query_range(Call& call) {
+    return check_reason(call, bounds_.check_queries(call.slots[1], slot_as<uint32_t>(call.slots, 2),
+                                                    slot_as<uint32_t>(call.slots, 3), "queries"));
+}
+
+Status VenusContext::check_get_query_pool_results(Call& call) {
+    RS_TRY(check_query_range(call));
+    // The results land in memory the server sized from dataSize.
+    const auto count = slot_as<uint32_t>(call.slots, 3);
+    const uint64_t needed = span_of(count, call.slots[6], query_record_bytes(slot_as<VkQueryResultFlags>(call.slots, 7)));
+    if (needed > call.slots[4])
+        return out_of_bounds(call, std::to_string(count) + " results need " + std::to_string(needed) +
+                                       " bytes, dataSize is " + std::to_string(call.slots[4]));
+    return Status::ok();
+}
+
 Status VenusContext::check_copy_query_pool_results(Call& call) {
-    // One value (and its availability) per query at least; pipeline
-    // statistics write more, which robust buffer access does not cover.
+    RS_TRY(check_query_range(call));
     const auto count = slot_as<uint32_t>(call.slots, 3);
     const auto flags = slot_as<VkQueryResultFlags>(call.slots, 7);
     if (count == 0) return Status::ok();
-    const uint64_t value = (flags & VK_QUERY_RESULT_64_BIT) ? 8 : 4;
-    const uint64_t record = value * ((flags & VK_QUERY_RESULT_WITH_AVAILABILITY_BIT) ? 2 : 1);
-    return check_range(call, call.slots[4], call.slots[5], span_of(count, call.slots[6], record),
+    return check_range(call, call.slots[4], call.slots[5], span_of(count, call.slots[6], query_record_bytes(flags)),
                        "query results");
 }
 
@@ -474,6 +512,11 @@ void VenusContext::track_resources(const Call& call, const uint64_t* decoded) {
                                        info->arrayLayers});
             break;
         case idx::vkDestroyImage: bounds_.image_destroyed(decoded[1]); break;
+        case idx::vkCreateQueryPool:
+            if (const auto* info = slot_as<const VkQueryPoolCreateInfo*>(decoded, 1); info && !call.created.empty())
+                bounds_.query_pool_created(decoded[0], *call.created[0].host_slot, info->queryCount);
+            break;
+        case idx::vkDestroyQueryPool: bounds_.query_pool_destroyed(decoded[1]); break;
         case idx::vkBindImageMemory: bounds_.image_bound(decoded[1], decoded[2]); break;
         case idx::vkBindImageMemory2: {
             const auto count = slot_as<uint32_t>(decoded, 1);
@@ -492,7 +535,8 @@ bool VenusContext::tracks_resources(uint32_t index) {
     return index == idx::vkCreateBuffer || index == idx::vkDestroyBuffer || index == idx::vkAllocateMemory ||
            index == idx::vkFreeMemory || index == idx::vkBindBufferMemory || index == idx::vkBindBufferMemory2 ||
            index == idx::vkDestroyDevice || index == idx::vkCreateImage || index == idx::vkDestroyImage ||
-           index == idx::vkBindImageMemory || index == idx::vkBindImageMemory2;
+           index == idx::vkBindImageMemory || index == idx::vkBindImageMemory2 || index == idx::vkCreateQueryPool ||
+           index == idx::vkDestroyQueryPool;
 }
 
 }  // namespace rendersock::server::venus

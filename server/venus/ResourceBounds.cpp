@@ -45,10 +45,29 @@ void ResourceBounds::image_bound(uint64_t image, uint64_t memory) {
     entry.memory_generation = memory_it->second.generation;
 }
 
+void ResourceBounds::query_pool_created(uint64_t device, uint64_t pool, uint32_t queries) {
+    query_pools_[pool] = QueryPool{device, queries};
+}
+
+void ResourceBounds::query_pool_destroyed(uint64_t pool) {
+    query_pools_.erase(pool);
+}
+
+std::string ResourceBounds::check_queries(uint64_t pool, uint64_t first, uint64_t count, std::string_view what) const {
+    auto it = query_pools_.find(pool);
+    if (it == query_pools_.end()) return std::string(what) + ": a query pool the server did not see created";
+    const uint32_t queries = it->second.queries;
+    if (first >= queries || count > queries - first)
+        return std::string(what) + ": queries from " + std::to_string(first) + " (" + std::to_string(count) +
+               ") of a pool of " + std::to_string(queries);
+    return {};
+}
+
 void ResourceBounds::device_destroyed(uint64_t device) {
     std::erase_if(memories_, [&](const auto& entry) { return entry.second.device == device; });
     std::erase_if(buffers_, [&](const auto& entry) { return entry.second.device == device; });
     std::erase_if(images_, [&](const auto& entry) { return entry.second.device == device; });
+    std::erase_if(query_pools_, [&](const auto& entry) { return entry.second.device == device; });
 }
 
 bool ResourceBounds::memory_live(uint64_t memory, uint64_t generation) const {

@@ -51,6 +51,11 @@ public:
     // Both sides of one buffer<->image copy region.
     std::string check_buffer_image_copy(uint64_t buffer, uint64_t image, const VkBufferImageCopy& region,
                                         std::string_view what) const;
+    void query_pool_created(uint64_t device, uint64_t pool, uint32_t queries);
+    void query_pool_destroyed(uint64_t pool);
+    // Queries [first, first + count) of a pool. Empty when allowed.
+    std::string check_queries(uint64_t pool, uint64_t first, uint64_t count, std::string_view what) const;
+
     // The shape of a live image, or null.
     const ImageShape* image_shape(uint64_t image) const;
 
@@ -84,6 +89,11 @@ private:
 
     std::unordered_map<uint64_t, Memory> memories_;
     std::unordered_map<uint64_t, Image> images_;
+    struct QueryPool {
+        uint64_t device;
+        uint32_t queries;
+    };
+    std::unordered_map<uint64_t, QueryPool> query_pools_;
     std::unordered_map<uint64_t, Buffer> buffers_;
     uint64_t next_generation_ = 1;
 };

@@ -133,6 +133,10 @@ private:
     Status check_draw_indirect_count(Call& call);
     Status check_dispatch_indirect(Call& call);
     Status check_copy_query_pool_results(Call& call);
+    static uint64_t query_record_bytes(VkQueryResultFlags flags);
+    Status check_one_query(Call& call);
+    Status check_query_range(Call& call);
+    Status check_get_query_pool_results(Call& call);
     static Status check_reason(const Call& call, const std::string& reason);
     Status check_buffer_image_regions(const Call& call, uint64_t buffer, uint64_t image, uint32_t count,
                                       const VkBufferImageCopy* regions, const VkBufferImageCopy2* regions2);

@@ -489,3 +489,29 @@ TEST_CASE("image regions and buffer extents past their end end the context") {
     CHECK(copy_to_image(*connection, context, fits).empty());
     CHECK(server.running());
 }
+
+// A query index past its pool (fuzz_control made lavapipe write a
+// timestamp 4 097 queries into a pool of 2) ends the context.
+TEST_CASE("queries past their pool end the context") {
+    ServerProcess server;
+    auto connection = connect_to(server.address());
+    auto timestamp_at = [&](uint32_t query) {
+        client::Context context(*connection, fb::CapsetType::Venus, 1);
+        make_image_and_recording(context);
+        VkQueryPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+        pool_info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+        pool_info.queryCount = 2;
+        VkQueryPool pool = testing::handle<VkQueryPool>(15);
+        testing::VenusScript s;
+        s("vkCreateQueryPool", testing::kWantsReply, 3, testing::ptr(&pool_info), 0, testing::ptr(&pool));
+        s("vkCmdWriteTimestamp", 0, 13, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 15, query);
+        s("vkEndCommandBuffer", testing::kWantsReply, 13);
+        REQUIRE(result_of(context, s.commands[0]) == VK_SUCCESS);
+        context.submit(0, s.commands[1]);
+        loss_of(context, s.commands[2]);
+        return connection->context_lost_reason(context.id()).value_or("");
+    };
+    CHECK(timestamp_at(4097).find("queries from 4097 (1) of a pool of 2") != std::string::npos);
+    CHECK(timestamp_at(1).empty());
+    CHECK(server.running());
+}
