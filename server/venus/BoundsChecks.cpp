@@ -176,6 +176,7 @@ Status VenusContext::check_update_descriptor_sets(Call& call) {
     for (uint32_t i = 0; i < count; ++i) {
         const VkWriteDescriptorSet& write = writes[i];
         if (write.descriptorCount == 0) continue;
+        RS_TRY(check_reason(call, descriptors_.check_write(write)));
         if (is_buffer_descriptor(write.descriptorType)) {
             if (!write.pBufferInfo) return out_of_bounds(call, "buffer descriptors without pBufferInfo");
             for (uint32_t j = 0; j < write.descriptorCount; ++j) {
@@ -190,6 +191,10 @@ Status VenusContext::check_update_descriptor_sets(Call& call) {
             return out_of_bounds(call, "image descriptors without pImageInfo");
         }
     }
+    const auto copy_count = slot_as<uint32_t>(call.slots, 3);
+    const auto* copies = slot_as<const VkCopyDescriptorSet*>(call.slots, 4);
+    for (uint32_t i = 0; i < copy_count; ++i)
+        if (copies[i].descriptorCount) RS_TRY(check_reason(call, descriptors_.check_copy(copies[i])));
     return Status::ok();
 }
 
@@ -517,6 +522,18 @@ void VenusContext::track_resources(const Call& call, const uint64_t* decoded) {
                 bounds_.query_pool_created(decoded[0], *call.created[0].host_slot, info->queryCount);
             break;
         case idx::vkDestroyQueryPool: bounds_.query_pool_destroyed(decoded[1]); break;
+        case idx::vkCreateDescriptorSetLayout:
+            if (const auto* info = slot_as<const VkDescriptorSetLayoutCreateInfo*>(decoded, 1); info && !call.created.empty())
+                descriptors_.layout_created(decoded[0], *call.created[0].host_slot, *info);
+            break;
+        case idx::vkDestroyDescriptorSetLayout: descriptors_.layout_destroyed(decoded[1]); break;
+        case idx::vkAllocateDescriptorSets:
+            if (const auto* info = slot_as<const VkDescriptorSetAllocateInfo*>(decoded, 1); info && decoded[2])
+                descriptors_.sets_allocated(decoded[0], *info, slot_as<const uint64_t*>(decoded, 2));
+            break;
+        case idx::vkFreeDescriptorSets:
+            if (decoded[3]) descriptors_.sets_freed(slot_as<uint32_t>(decoded, 2), slot_as<const uint64_t*>(decoded, 3));
+            break;
         case idx::vkBindImageMemory: bounds_.image_bound(decoded[1], decoded[2]); break;
         case idx::vkBindImageMemory2: {
             const auto count = slot_as<uint32_t>(decoded, 1);
@@ -526,7 +543,10 @@ void VenusContext::track_resources(const Call& call, const uint64_t* decoded) {
                                     reinterpret_cast<uint64_t>(infos[i].memory));
             break;
         }
-        case idx::vkDestroyDevice: bounds_.device_destroyed(decoded[0]); break;
+        case idx::vkDestroyDevice:
+            bounds_.device_destroyed(decoded[0]);
+            descriptors_.device_destroyed(decoded[0]);
+            break;
         default: break;
     }
 }
@@ -536,7 +556,9 @@ bool VenusContext::tracks_resources(uint32_t index) {
            index == idx::vkFreeMemory || index == idx::vkBindBufferMemory || index == idx::vkBindBufferMemory2 ||
            index == idx::vkDestroyDevice || index == idx::vkCreateImage || index == idx::vkDestroyImage ||
            index == idx::vkBindImageMemory || index == idx::vkBindImageMemory2 || index == idx::vkCreateQueryPool ||
-           index == idx::vkDestroyQueryPool;
+           index == idx::vkDestroyQueryPool || index == idx::vkCreateDescriptorSetLayout ||
+           index == idx::vkDestroyDescriptorSetLayout || index == idx::vkAllocateDescriptorSets ||
+           index == idx::vkFreeDescriptorSets;
 }
 
 }  // namespace rendersock::server::venus

@@ -15,6 +15,7 @@
 #include "server/Blob.h"
 #include "server/ContextRegistry.h"
 #include "server/venus/CommandProfile.h"
+#include "server/venus/DescriptorLayouts.h"
 #include "server/venus/ObjectTable.h"
 #include "server/venus/RecordedReferences.h"
 #include "server/venus/ResourceBounds.h"
@@ -175,6 +176,7 @@ private:
     std::shared_ptr<VulkanHost> host_;
     ObjectTable objects_;
     ResourceBounds bounds_;
+    DescriptorLayouts descriptors_;
     RecordedReferences recorded_;
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;
