@@ -60,9 +60,14 @@ Instance::~Instance() {
     context_.reset();
 }
 
-// Room for a few flushes of recorded commands (CommandStream flushes every
-// 256 KiB) while the server works through the previous ones.
-constexpr size_t kStreamRingBytes = 4 << 20;
+// Room for 32 flushes of recorded commands (CommandStream flushes every
+// 32 KiB into the ring) while the server works through the previous ones.
+// Not more: an answered call waits for everything published before it, so
+// a thread that streams without pause delays another thread's calls by up
+// to a ring's worth of commands (thread_order_test, 150 rounds here: 4 MiB
+// 2.6-9.9 s, 1 MiB 2.6-2.8 s, 256 KiB 0.5-0.7 s, where recording alone
+// then slowed down, the ring filling before the server caught up).
+constexpr size_t kStreamRingBytes = 1 << 20;
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* info,
                                               const VkAllocationCallbacks*, VkInstance* out) {
