@@ -527,6 +527,12 @@ void VenusContext::track_resources(const Call& call, const uint64_t* decoded) {
                 descriptors_.layout_created(decoded[0], *call.created[0].host_slot, *info);
             break;
         case idx::vkDestroyDescriptorSetLayout: descriptors_.layout_destroyed(decoded[1]); break;
+        case idx::vkCreatePipelineLayout:
+            if (const auto* info = slot_as<const VkPipelineLayoutCreateInfo*>(decoded, 1); info && !call.created.empty())
+                descriptors_.pipeline_layout_created(decoded[0], *call.created[0].host_slot, *info);
+            break;
+        case idx::vkDestroyPipelineLayout: descriptors_.pipeline_layout_destroyed(decoded[1]); break;
+        case idx::vkDestroyShaderModule: module_slots_.erase(decoded[1]); break;
         case idx::vkAllocateDescriptorSets:
             if (const auto* info = slot_as<const VkDescriptorSetAllocateInfo*>(decoded, 1); info && decoded[2])
                 descriptors_.sets_allocated(decoded[0], *info, slot_as<const uint64_t*>(decoded, 2));
@@ -558,7 +564,8 @@ bool VenusContext::tracks_resources(uint32_t index) {
            index == idx::vkBindImageMemory || index == idx::vkBindImageMemory2 || index == idx::vkCreateQueryPool ||
            index == idx::vkDestroyQueryPool || index == idx::vkCreateDescriptorSetLayout ||
            index == idx::vkDestroyDescriptorSetLayout || index == idx::vkAllocateDescriptorSets ||
-           index == idx::vkFreeDescriptorSets;
+           index == idx::vkFreeDescriptorSets || index == idx::vkCreatePipelineLayout ||
+           index == idx::vkDestroyPipelineLayout || index == idx::vkDestroyShaderModule;
 }
 
 }  // namespace rendersock::server::venus

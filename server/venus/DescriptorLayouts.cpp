@@ -29,6 +29,36 @@ void DescriptorLayouts::layout_destroyed(uint64_t layout) {
     layouts_.erase(layout);
 }
 
+void DescriptorLayouts::pipeline_layout_created(uint64_t device, uint64_t layout,
+                                                const VkPipelineLayoutCreateInfo& info) {
+    PipelineLayout entry{device, {}};
+    for (uint32_t i = 0; i < info.setLayoutCount; ++i)
+        entry.set_layouts.push_back(reinterpret_cast<uint64_t>(info.pSetLayouts[i]));
+    pipeline_layouts_[layout] = std::move(entry);
+}
+
+void DescriptorLayouts::pipeline_layout_destroyed(uint64_t layout) {
+    pipeline_layouts_.erase(layout);
+}
+
+std::string DescriptorLayouts::check_slots(uint64_t pipeline_layout, const std::vector<DescriptorSlot>& slots) const {
+    auto it = pipeline_layouts_.find(pipeline_layout);
+    if (it == pipeline_layouts_.end()) return {};
+    const std::vector<uint64_t>& sets = it->second.set_layouts;
+    for (const DescriptorSlot& slot : slots) {
+        if (slot.set >= sets.size())
+            return "the shader uses descriptor set " + std::to_string(slot.set) + ", the pipeline layout has " +
+                   std::to_string(sets.size());
+        auto layout = layouts_.find(sets[slot.set]);
+        if (layout == layouts_.end()) continue;  // a null or unseen set layout: the host judges
+        const Bindings& bindings = *layout->second.bindings;
+        if (std::none_of(bindings.begin(), bindings.end(), [&](const Binding& b) { return b.binding == slot.binding; }))
+            return "the shader uses binding " + std::to_string(slot.binding) + " of set " + std::to_string(slot.set) +
+                   ", which its layout lacks";
+    }
+    return {};
+}
+
 void DescriptorLayouts::sets_allocated(uint64_t device, const VkDescriptorSetAllocateInfo& info,
                                        const uint64_t* sets) {
     const auto* variable = variable_counts(info.pNext);
@@ -54,6 +84,7 @@ void DescriptorLayouts::sets_freed(uint32_t count, const uint64_t* sets) {
 void DescriptorLayouts::device_destroyed(uint64_t device) {
     std::erase_if(layouts_, [&](const auto& entry) { return entry.second.device == device; });
     std::erase_if(sets_, [&](const auto& entry) { return entry.second.device == device; });
+    std::erase_if(pipeline_layouts_, [&](const auto& entry) { return entry.second.device == device; });
 }
 
 const DescriptorLayouts::Set* DescriptorLayouts::find_set(uint64_t set) const {

@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/venus/ShaderResources.h"
+
 namespace rendersock::server::venus {
 
 class DescriptorLayouts {
@@ -25,8 +27,14 @@ public:
     void sets_freed(uint32_t count, const uint64_t* sets);
     void device_destroyed(uint64_t device);
 
+    void pipeline_layout_created(uint64_t device, uint64_t layout, const VkPipelineLayoutCreateInfo& info);
+    void pipeline_layout_destroyed(uint64_t layout);
+
     // Empty when allowed, else the reason.
     std::string check_write(const VkWriteDescriptorSet& write) const;
+    // Every slot a shader uses is in the pipeline layout (unknown layouts
+    // and modules are not judged: the host's own checks see those).
+    std::string check_slots(uint64_t pipeline_layout, const std::vector<DescriptorSlot>& slots) const;
     std::string check_copy(const VkCopyDescriptorSet& copy) const;
 
 private:
@@ -50,7 +58,12 @@ private:
                                       const VkDescriptorType* type);
     const Set* find_set(uint64_t set) const;
 
+    struct PipelineLayout {
+        uint64_t device;
+        std::vector<uint64_t> set_layouts;
+    };
     std::unordered_map<uint64_t, Layout> layouts_;
+    std::unordered_map<uint64_t, PipelineLayout> pipeline_layouts_;
     std::unordered_map<uint64_t, Set> sets_;
 };
 

@@ -49,14 +49,27 @@ Status VenusContext::create_shader_module(Call& call) {
     std::string error;
     if (!valid_spirv(info->pCode, info->codeSize / 4, error))
         return Status::error(fb::ErrorCode::Malformed, "vkCreateShaderModule: the SPIR-V does not validate: " + error);
-    return call_host(call);
+    RS_TRY(call_host(call));
+    if (static_cast<VkResult>(call.result) == VK_SUCCESS && !call.created.empty())
+        module_slots_[*call.created[0].host_slot] = used_descriptor_slots(info->pCode, info->codeSize / 4);
+    return Status::ok();
+}
+
+Status VenusContext::check_stage(const char* command, const VkPipelineShaderStageCreateInfo& stage,
+                                 VkPipelineLayout layout) {
+    RS_TRY(check_specialization(command, stage.pSpecializationInfo));
+    auto slots = module_slots_.find(reinterpret_cast<uint64_t>(stage.module));
+    if (!layout || slots == module_slots_.end()) return Status::ok();
+    const std::string reason = descriptors_.check_slots(reinterpret_cast<uint64_t>(layout), slots->second);
+    if (!reason.empty()) return Status::error(fb::ErrorCode::OutOfRange, std::string(command) + ": " + reason);
+    return Status::ok();
 }
 
 Status VenusContext::create_compute_pipelines(Call& call) {
     const auto count = static_cast<uint32_t>(call.slots[2]);
     const auto* infos = reinterpret_cast<const VkComputePipelineCreateInfo*>(call.slots[3]);
     for (uint32_t i = 0; infos && i < count; ++i)
-        RS_TRY(check_specialization("vkCreateComputePipelines", infos[i].stage.pSpecializationInfo));
+        RS_TRY(check_stage("vkCreateComputePipelines", infos[i].stage, infos[i].layout));
     return call_host(call);
 }
 
@@ -65,7 +78,7 @@ Status VenusContext::create_graphics_pipelines(Call& call) {
     const auto* infos = reinterpret_cast<const VkGraphicsPipelineCreateInfo*>(call.slots[3]);
     for (uint32_t i = 0; infos && i < count; ++i)
         for (uint32_t s = 0; infos[i].pStages && s < infos[i].stageCount; ++s)
-            RS_TRY(check_specialization("vkCreateGraphicsPipelines", infos[i].pStages[s].pSpecializationInfo));
+            RS_TRY(check_stage("vkCreateGraphicsPipelines", infos[i].pStages[s], infos[i].layout));
     return call_host(call);
 }
 

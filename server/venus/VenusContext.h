@@ -94,6 +94,7 @@ private:
     Status create_shader_module(Call& call);
     Status create_compute_pipelines(Call& call);
     Status create_graphics_pipelines(Call& call);
+    Status check_stage(const char* command, const VkPipelineShaderStageCreateInfo& stage, VkPipelineLayout layout);
     Status allocate_from_pool(Call& call);
     Status reset_descriptor_pool(Call& call);
     Status allocate_memory(Call& call);
@@ -177,6 +178,8 @@ private:
     ObjectTable objects_;
     ResourceBounds bounds_;
     DescriptorLayouts descriptors_;
+    // The descriptor slots each shader module's code uses (ShaderChecks.cpp).
+    std::unordered_map<uint64_t, std::vector<DescriptorSlot>> module_slots_;
     RecordedReferences recorded_;
     VkInstance instance_ = VK_NULL_HANDLE;
     std::vector<PFN_vkVoidFunction> functions_;

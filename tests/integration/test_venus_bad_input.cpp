@@ -197,7 +197,7 @@ std::string loss_of(client::Context& context, const std::vector<std::byte>& comm
 // them (fuzz_venus found lavapipe's compiler crashing on a mutated compute
 // pipeline): invalid SPIR-V and a specialization constant past its data end
 // the context with the reason; valid ones go through.
-TEST_CASE("invalid SPIR-V and specialization data out of range end the context") {
+TEST_CASE("invalid SPIR-V, specialization data out of range and shaders outside their layout end the context") {
     ServerProcess server;
     auto connection = connect_to(server.address());
     const auto spirv = read_spirv(testing::build_dir() + "/tests/vulkan/compute.spv");
@@ -241,6 +241,18 @@ TEST_CASE("invalid SPIR-V and specialization data out of range end the context")
     testing::VenusScript p;
     p("vkCreateComputePipelines", testing::kWantsReply, 3, 0, 1, testing::ptr(&info), 0, testing::ptr(&pipeline));
     CHECK(loss_of(context, p.commands.front()).find("reads past") != std::string::npos);
+
+    // The module uses set 0, binding 0 and 1; a layout without sets lacks
+    // them (fuzz_control made lavapipe's compiler look up set 33 554 432).
+    client::Context other(*connection, fb::CapsetType::Venus, 1);
+    make_device(other);
+    REQUIRE(result_of(other, module_command(spirv, 10)) == VK_SUCCESS);
+    REQUIRE(result_of(other, s.commands.front()) == VK_SUCCESS);
+    info.stage.pSpecializationInfo = nullptr;
+    testing::VenusScript q;
+    q("vkCreateComputePipelines", testing::kWantsReply, 3, 0, 1, testing::ptr(&info), 0, testing::ptr(&pipeline));
+    CHECK(loss_of(other, q.commands.front()).find("the shader uses descriptor set 0, the pipeline layout has 0") !=
+          std::string::npos);
     CHECK(server.running());
 }
 
